@@ -1,0 +1,83 @@
+/** `ecr-janitor report` and `ecr-janitor apply`. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createAwsClients, explainAwsError } from '../aws/clients';
+import { loadConfigFile } from '../config/load';
+import { parseConfig } from '../config/schema';
+import { renderDigest, type DigestFormat } from '../digest/render';
+import { ConfigError } from '../errors';
+import { runJanitor } from '../run';
+import { jsonLinesLog } from '../util/log';
+import { FileStore } from '../util/store';
+import type { CliIo } from './program';
+
+export interface ReportCommandOptions {
+  config?: string;
+  region?: string;
+  profile?: string;
+  repositories?: string[];
+  format: DigestFormat;
+  output?: string;
+  now?: Date;
+  snapshot?: string;
+  saveSnapshot?: string;
+  registryUrl?: string;
+  timeBudget?: number;
+  stateDir: string;
+  verbose?: boolean;
+  yes?: boolean;
+  apply: boolean;
+}
+
+export async function runReportCommand(options: ReportCommandOptions, io: CliIo): Promise<void> {
+  if (options.apply && !options.yes) {
+    throw new ConfigError(
+      'apply changes the registry and needs --yes; run `ecr-janitor report` first to see the plan',
+      { path: '--yes' },
+    );
+  }
+  if (options.apply && options.snapshot) {
+    throw new ConfigError(
+      'apply works on the live account, not a snapshot; drop --snapshot to apply',
+      { path: '--snapshot' },
+    );
+  }
+  const loaded = options.config ? await loadConfigFile(options.config) : parseConfig({});
+  const config = options.repositories
+    ? parseConfig({ ...loaded, repositories: options.repositories }, '--repositories')
+    : loaded;
+
+  const started = Date.now();
+  const timeBudgetMs = options.timeBudget ? options.timeBudget * 1000 : undefined;
+  const progress = (message: string) => io.stderr(`${message}\n`);
+  try {
+    const { digest } = await runJanitor(
+      {
+        config,
+        dryRun: !options.apply,
+        now: options.now ?? new Date(),
+        snapshotFile: options.snapshot,
+        saveSnapshotFile: options.saveSnapshot,
+      },
+      {
+        clients: options.snapshot
+          ? undefined
+          : createAwsClients({ region: options.region, profile: options.profile }),
+        cache: new FileStore(join(options.stateDir, 'cache')),
+        state: new FileStore(options.stateDir),
+        log: jsonLinesLog(io.stderr, options.verbose ? 'debug' : 'warn'),
+        progress: options.snapshot ? undefined : progress,
+        remainingTimeMs: timeBudgetMs ? () => timeBudgetMs - (Date.now() - started) : undefined,
+      },
+    );
+    const rendered = renderDigest(digest, options.format);
+    if (options.output) {
+      await writeFile(options.output, rendered);
+      io.stderr(`digest written to ${options.output}\n`);
+    } else {
+      io.stdout(rendered);
+    }
+  } catch (error) {
+    throw explainAwsError(error);
+  }
+}

@@ -1,0 +1,27 @@
+/** What bloat analysis says about one image. */
+import type { Basis, Tip } from './digest';
+
+export interface Finding {
+  /** Stable code, e.g. `hidden-file`, `duplicate-file`, `apt-cache`, `vcs-folder`, `secret-file`. */
+  code: string;
+  message: string;
+  sizeBytes: number;
+  basis: Basis;
+  path?: string;
+  layerIndex?: number;
+  historyIndex?: number;
+  /** Set for findings that are a security concern too (`.env`, keys). */
+  security?: boolean;
+}
+
+export interface ImageBloat {
+  repository: string;
+  imageDigest: string;
+  /** `repository:tag` or `repository@digest`, for people. */
+  image: string;
+  /** Bytes inside the image that a better build would not ship, without double counting. */
+  bloatBytes: number;
+  basis: Basis;
+  findings: Finding[];
+  tips: Tip[];
+}

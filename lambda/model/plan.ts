@@ -1,0 +1,75 @@
+/**
+ * The plan: what one run would do (dry run) or does (enforce). It is computed
+ * identically in both modes; only applying it differs.
+ */
+
+/** Stable codes for why an image is kept or deleted. */
+export type ReasonCode =
+  // protections
+  | 'in-use'
+  | 'protected-tag'
+  | 'index-child'
+  | 'referrer'
+  | 'external-reference'
+  | 'max-deletions-reached'
+  // deletions
+  | 'untagged-expired'
+  | 'beyond-keep-count'
+  | 'older-than-max-age'
+  | 'not-pulled'
+  | 'orphaned-child'
+  | 'orphaned-referrer';
+
+export interface Reason {
+  code: ReasonCode;
+  /** One human sentence for the digest, e.g. "used by ECS service prod/api". */
+  detail: string;
+}
+
+export interface PlannedDeletion {
+  repository: string;
+  imageDigest: string;
+  tags: string[];
+  reasons: Reason[];
+  /** What deleting this image alone frees: blobs no other image in the repository uses. */
+  reclaimableBytes: number;
+}
+
+export interface ProtectedImage {
+  repository: string;
+  imageDigest: string;
+  tags: string[];
+  reasons: Reason[];
+}
+
+export interface PlannedPolicy {
+  repository: string;
+  /** The policy text to put, or undefined when the policy stays as it is. */
+  policyText?: string;
+  /** The policy the repository has now, if any. */
+  currentPolicyText?: string;
+  /** `put` when it differs from the current one, `unchanged` otherwise. */
+  action: 'put' | 'unchanged';
+  /** Human lines describing the difference. */
+  diff: string[];
+}
+
+export interface Plan {
+  deletions: PlannedDeletion[];
+  protected: ProtectedImage[];
+  lifecyclePolicies: PlannedPolicy[];
+}
+
+export function emptyPlan(): Plan {
+  return { deletions: [], protected: [], lifecyclePolicies: [] };
+}
+
+/** What applying a plan did, per action. */
+export interface ApplyResult {
+  deleted: { repository: string; imageDigest: string; tags: string[]; reasons: Reason[] }[];
+  alreadyGone: { repository: string; imageDigest: string }[];
+  failed: { repository: string; imageDigest?: string; code: string; message: string }[];
+  policiesPut: string[];
+  /** Reclaimable bytes of what was actually deleted. */
+  reclaimedBytes: number;
+}
