@@ -1,0 +1,63 @@
+/**
+ * What lives as long as the Lambda container: the environment (read once),
+ * the AWS clients, the Powertools logger and metrics. Created on first use,
+ * so a bad environment fails the invocation with a named error instead of
+ * the container's start.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient } from '@aws-sdk/client-ses';
+import { WebClient } from '@slack/web-api';
+import { createAwsClients, sdkConfig } from '../aws/clients';
+import type { Log } from '../util/log';
+import { ENV, METRICS } from './contract';
+import { readEnvironment, type HandlerEnvironment } from './environment';
+import type { HandlerClients, HandlerDeps } from './invoke';
+import { secretsManagerToken, type TokenSource } from './slack-token';
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** Powertools' Logger behind the pipeline's Log interface. */
+export function powertoolsLog(logger: Logger): Log {
+  return {
+    debug: (message, extra) => logger.debug(message, extra ?? {}),
+    info: (message, extra) => logger.info(message, extra ?? {}),
+    warn: (message, extra) => logger.warn(message, extra ?? {}),
+    error: (message, extra) => logger.error(message, extra ?? {}),
+  };
+}
+
+export function containerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
+  const logger = new Logger({ serviceName: METRICS.service });
+  const metrics = new Metrics({
+    namespace: METRICS.namespace,
+    serviceName: METRICS.service,
+    defaultDimensions: { deployment: env[ENV.deployment] ?? 'default' },
+  });
+  const environment = once<HandlerEnvironment>(() => readEnvironment(env));
+  const clients = once<HandlerClients>(() => {
+    const config = sdkConfig({});
+    return { ...createAwsClients({}), s3: new S3Client(config), ses: new SESClient(config) };
+  });
+  const slackToken = once<TokenSource | undefined>(() => {
+    const secretArn = environment().slackTokenSecretArn;
+    return secretArn
+      ? secretsManagerToken(new SecretsManagerClient(sdkConfig({})), secretArn)
+      : undefined;
+  });
+
+  return {
+    environment,
+    clients,
+    slackToken,
+    slackClient: (token) => new WebClient(token),
+    log: powertoolsLog(logger),
+    metrics,
+    clock: () => new Date(),
+  };
+}
