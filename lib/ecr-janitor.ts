@@ -74,7 +74,6 @@ export class EcrJanitor extends Construct {
       timeout: resolved.timeout,
       role: this.role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       // A failed run is alarmed on and parked in the queue; retrying it at
       // once would only send a second digest for the same night.
       retryAttempts: 0,
@@ -85,6 +84,8 @@ export class EcrJanitor extends Construct {
         [ENV.reportLinkExpirySeconds]: String(resolved.reportLinkExpiry.toSeconds()),
         [ENV.deployment]: deployment,
         ...(props.slack ? { [ENV.slackTokenSecretArn]: props.slack.tokenSecret.secretArn } : {}),
+        // Stack traces point into the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: METRICS.service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
       },
@@ -95,6 +96,7 @@ export class EcrJanitor extends Construct {
         // Pinned SDK versions from the lockfile, not whatever the runtime carries.
         bundleAwsSDK: true,
         forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.ERROR,
       },
     });
 

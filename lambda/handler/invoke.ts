@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { WebClient } from '@slack/web-api';
 import type { BlobSource } from '../analyse/bloat';
-import type { DeliveryResult } from '../notify';
+import type { DeliveryResult, deliverDigest } from '../notify';
 import { runJanitor } from '../run';
 import type { Log } from '../util/log';
 import { S3Store } from '../util/store';
@@ -48,6 +48,7 @@ export interface HandlerDeps {
   metrics: RunMetrics;
   clock: () => Date;
   run?: typeof runJanitor;
+  deliver?: typeof deliverDigest;
 }
 
 export interface RunResult {
@@ -141,6 +142,7 @@ export async function handleInvocation(
         ses: clients.ses,
         slackToken: deps.slackToken(),
         slackClient: deps.slackClient,
+        deliver: deps.deliver,
         log,
       })
     : [];
