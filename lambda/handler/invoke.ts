@@ -10,6 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { WebClient } from '@slack/web-api';
 import type { BlobSource } from '../analyse/bloat';
+import type { renderDigest } from '../digest/render';
 import type { DeliveryResult, deliverDigest } from '../notify';
 import { runJanitor } from '../run';
 import type { Log } from '../util/log';
@@ -49,6 +50,7 @@ export interface HandlerDeps {
   clock: () => Date;
   run?: typeof runJanitor;
   deliver?: typeof deliverDigest;
+  render?: typeof renderDigest;
 }
 
 export interface RunResult {
@@ -136,6 +138,7 @@ export async function handleInvocation(
     runId,
     linkExpirySeconds: environment.reportLinkExpirySeconds,
     log,
+    render: deps.render,
   });
   const deliveries = invocation.notify
     ? await deliver(digest, invocation.config, report.url, {

@@ -26,6 +26,8 @@ export interface ReportOptions {
   runId: string;
   linkExpirySeconds: number;
   log: Log;
+  /** @default renderDigest */
+  render?: typeof renderDigest;
 }
 
 /** `2026/12/03/<runId>`: one folder a day keeps listings short. */
@@ -42,16 +44,17 @@ export async function storeReport(digest: Digest, options: ReportOptions): Promi
   const store = new S3Store(s3, bucket, PREFIXES.reports);
   const key = reportKey(digest.generatedAt, options.runId);
   const stored: StoredReport = {};
+  const render = options.render ?? renderDigest;
 
   try {
-    await store.put(`${key}.json`, renderDigest(digest, 'json'), 'application/json');
+    await store.put(`${key}.json`, render(digest, 'json'), 'application/json');
     stored.jsonLocation = store.locate(`${key}.json`);
   } catch (error) {
     log.warn('could not store the JSON digest', { key, error: (error as Error).message });
   }
 
   try {
-    const html = renderDigest(digest, 'html');
+    const html = render(digest, 'html');
     await store.put(`${key}.html`, html, 'text/html; charset=utf-8');
     stored.location = store.locate(`${key}.html`);
     stored.url = await getSignedUrl(
