@@ -6,11 +6,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { WebClient } from '@slack/web-api';
-import { createAwsClients, sdkConfig } from '../aws/clients';
+import { sdkConfig } from '../aws/clients';
 import type { Log } from '../util/log';
 import { ENV, METRICS } from './contract';
 import { readEnvironment, type HandlerEnvironment } from './environment';
@@ -32,7 +35,22 @@ export function powertoolsLog(logger: Logger): Log {
   };
 }
 
-export function containerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
+/**
+ * Client settings laid over the SDK defaults: an endpoint and fake
+ * credentials for tests against a local AWS, nothing in production.
+ */
+export interface ClientOverrides {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Path-style S3 addresses, needed by local S3 endpoints. */
+  forcePathStyle?: boolean;
+}
+
+export function containerDeps(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ClientOverrides = {},
+): HandlerDeps {
   const logger = new Logger({ serviceName: METRICS.service });
   const metrics = new Metrics({
     namespace: METRICS.namespace,
@@ -40,15 +58,18 @@ export function containerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps
     defaultDimensions: { deployment: env[ENV.deployment] ?? 'default' },
   });
   const environment = once<HandlerEnvironment>(() => readEnvironment(env));
-  const clients = once<HandlerClients>(() => {
-    const config = sdkConfig({});
-    return { ...createAwsClients({}), s3: new S3Client(config), ses: new SESClient(config) };
-  });
+  const { forcePathStyle, ...common } = overrides;
+  const config = { ...sdkConfig({}), ...common };
+  const clients = once<HandlerClients>(() => ({
+    ecr: new ECRClient(config),
+    ecs: new ECSClient(config),
+    lambda: new LambdaClient(config),
+    s3: new S3Client({ ...config, forcePathStyle }),
+    ses: new SESClient(config),
+  }));
   const slackToken = once<TokenSource | undefined>(() => {
     const secretArn = environment().slackTokenSecretArn;
-    return secretArn
-      ? secretsManagerToken(new SecretsManagerClient(sdkConfig({})), secretArn)
-      : undefined;
+    return secretArn ? secretsManagerToken(new SecretsManagerClient(config), secretArn) : undefined;
   });
 
   return {
