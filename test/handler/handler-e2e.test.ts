@@ -16,6 +16,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 import { containerDeps } from '../../lambda/handler/container';
 import { handleInvocation, type RunResult } from '../../lambda/handler/invoke';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
@@ -57,7 +58,7 @@ beforeEach(async () => {
 function manifest(layerByte: string): string {
   return JSON.stringify({
     schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    mediaType: MEDIA_TYPES.dockerManifest,
     config: {
       mediaType: 'application/vnd.docker.container.image.v1+json',
       size: 1500,
@@ -73,25 +74,32 @@ function manifest(layerByte: string): string {
   });
 }
 
+/** Pushes a manifest under its own digest, as a registry client would. */
+async function push(ecr: ECRClient, body: string, tag?: string): Promise<string> {
+  const imageDigest = sha256Digest(body);
+  await ecr.send(
+    new PutImageCommand({
+      repositoryName: 'web',
+      imageManifest: body,
+      imageDigest,
+      imageTag: tag,
+      imageManifestMediaType: MEDIA_TYPES.dockerManifest,
+    }),
+  );
+  return imageDigest;
+}
+
 /** Repository `web`: a tagged image to keep and an untagged one that is due. */
 async function seedAccount() {
   const ecr = new ECRClient(clientConfig);
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-  const kept = await ecr.send(
-    new PutImageCommand({ repositoryName: 'web', imageManifest: manifest('b'), imageTag: 'v1' }),
-  );
-  const due = await ecr.send(
-    new PutImageCommand({ repositoryName: 'web', imageManifest: manifest('c') }),
-  );
+  const keptDigest = await push(ecr, manifest('b'), 'v1');
+  const dueDigest = await push(ecr, manifest('c'));
   await new S3Client({ ...clientConfig, forcePathStyle: true }).send(
     new CreateBucketCommand({ Bucket: BUCKET }),
   );
   await new SESClient(clientConfig).send(new VerifyEmailIdentityCommand({ EmailAddress: FROM }));
-  return {
-    ecr,
-    keptDigest: kept.image!.imageId!.imageDigest!,
-    dueDigest: due.image!.imageId!.imageDigest!,
-  };
+  return { ecr, keptDigest, dueDigest };
 }
 
 function handlerDeps(mode: 'report' | 'enforce') {
