@@ -82,10 +82,15 @@ function describe(value: unknown, path: PropertyKey[]): string {
 function parseOrThrow<T>(schema: z.ZodType<T>, event: unknown, what: string, fix: string): T {
   const result = schema.safeParse(event);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(
+        (key) =>
+          `  ${[...issue.path, key].join('.')}: unknown field (received ${describe(event, [...issue.path, key])})`,
+      );
+    }
     const path = issue.path.length ? issue.path.join('.') : '(payload)';
-    const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}:` : '';
-    return `  ${path}:${keys} ${issue.message} (received ${describe(event, issue.path)})`;
+    return [`  ${path}: ${issue.message} (received ${describe(event, issue.path)})`];
   });
   throw new PayloadError(`invalid ${what}:\n${problems.join('\n')}\n${fix}`, {
     path: result.error.issues[0]?.path.join('.') ?? '',

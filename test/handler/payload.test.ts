@@ -123,7 +123,7 @@ describe('manual payloads', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['a misspelt field', { dryrun: true }, /\(payload\): dryrun: Unrecognized key/],
+    ['a misspelt field', { dryrun: true }, / {2}dryrun: unknown field \(received true\)/],
     ['a string for dryRun', { dryRun: 'yes' }, /dryRun: .*\(received "yes"\)/],
     ['a time that is not ISO-8601', { now: 'yesterday' }, /now: .*\(received "yesterday"\)/],
     ['an empty repository list', { repositories: [] }, /repositories: .*\(received \[\]\)/],
