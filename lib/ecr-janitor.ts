@@ -91,6 +91,8 @@ export class EcrJanitor extends Construct {
       },
       bundling: {
         minify: true,
+        // Error names (PayloadError, EnvironmentError) come from class names; keep them.
+        keepNames: true,
         sourceMap: true,
         target: 'node22',
         // Pinned SDK versions from the lockfile, not whatever the runtime carries.

@@ -50,8 +50,8 @@ export interface ClientOverrides {
 export function containerDeps(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ClientOverrides = {},
+  logger: Logger = new Logger({ serviceName: METRICS.service }),
 ): HandlerDeps {
-  const logger = new Logger({ serviceName: METRICS.service });
   const metrics = new Metrics({
     namespace: METRICS.namespace,
     serviceName: METRICS.service,
