@@ -99,6 +99,8 @@ export class EcrJanitor extends Construct {
         bundleAwsSDK: true,
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.ERROR,
+        // Bundling runs esbuild through npx; keep npx from asking the registry for updates.
+        environment: { NPM_CONFIG_UPDATE_NOTIFIER: 'false' },
       },
     });
 
