@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { RunDeps, RunRequest } from '../../lambda/run';
+import { readEnvironment } from '../../lambda/handler/environment';
 import { handleInvocation, type RunResult } from '../../lambda/handler/invoke';
 import type { DeliveryResult } from '../../lambda/notify';
 import { digest, environment } from './fixtures';
@@ -255,5 +256,21 @@ describe('the handler', () => {
     });
 
     await expect(handleInvocation(scheduled, context(), deps)).rejects.toThrow('scan failed');
+  });
+
+  it('fails the invocation with a named error when the deployment left a variable out', async () => {
+    const { run, calls } = fakeRun();
+    const { deps } = fakeDeps({
+      run,
+      environment: () => readEnvironment({ JANITOR_CONFIG: '{}' }),
+    });
+
+    await expect(handleInvocation(scheduled, context(), deps)).rejects.toThrow(
+      expect.objectContaining({
+        name: 'EnvironmentError',
+        message: expect.stringContaining('JANITOR_BUCKET is not set'),
+      }),
+    );
+    expect(calls).toHaveLength(0);
   });
 });
