@@ -118,6 +118,8 @@ function handlerDeps(mode: 'report' | 'enforce') {
   const metrics = recordingMetrics();
   const deps = {
     ...containerDeps(env, { ...clientConfig, forcePathStyle: true }),
+    // moto serves the ECR API but not the registry API that layer blobs come from.
+    blobSource: () => undefined,
     log,
     metrics,
   };
