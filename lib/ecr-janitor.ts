@@ -20,7 +20,8 @@ import { Construct } from 'constructs';
 import { ENV, METRICS, SCHEDULE_SOURCE } from '../lambda/handler/contract';
 import { acknowledgeFindings } from './nag';
 import { emailStatements, enforceStatements, readStatements } from './permissions';
-import { resolveProps, type EcrJanitorProps, type ResolvedProps } from './props';
+import type { EcrJanitorProps } from './props';
+import { resolveProps, type ResolvedProps } from './resolve-props';
 import { janitorBucket } from './storage';
 
 export * from './props';

@@ -8,7 +8,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { PREFIXES } from '../lambda/handler/contract';
-import type { ResolvedProps } from './props';
+import type { ResolvedProps } from './resolve-props';
 
 export function janitorBucket(
   scope: Construct,
