@@ -15,7 +15,7 @@ for (let run = 0; run < RUNS; run++) {
   const started = process.hrtime.bigint();
   const result = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['bin/cli.ts', 'report', '--snapshot', 'sample/fleet.json'],
+    ['bin/cli.ts', 'report', '--snapshot', 'sample/fleet.json', '--config', 'sample/janitor.yaml'],
     { cwd: ROOT, encoding: 'utf8' },
   );
   timesMs.push(Number(process.hrtime.bigint() - started) / 1e6);

@@ -7,7 +7,15 @@ const ROOT = join(__dirname, '..', '..');
 function report(args: string[]) {
   const result = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['bin/cli.ts', 'report', '--snapshot', 'sample/fleet.json', ...args],
+    [
+      'bin/cli.ts',
+      'report',
+      '--snapshot',
+      'sample/fleet.json',
+      '--config',
+      'sample/janitor.yaml',
+      ...args,
+    ],
     {
       cwd: ROOT,
       encoding: 'utf8',
