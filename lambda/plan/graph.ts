@@ -40,7 +40,10 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-export function buildImageGraph(repository: RepositoryRecord, manifests: ManifestIndex): ImageGraph {
+export function buildImageGraph(
+  repository: RepositoryRecord,
+  manifests: ManifestIndex,
+): ImageGraph {
   const graph: ImageGraph = {
     repository: repository.name,
     images: new Map(repository.images.map((image) => [image.imageDigest, image])),

@@ -71,7 +71,7 @@ export function parseImageReference(ref: string): {
     rest = rest.slice(0, colon);
   }
   const parts = rest.split('/');
-  if (parts.length > 1 && /[.:]/.test(parts[0]) ) parts.shift();
+  if (parts.length > 1 && /[.:]/.test(parts[0])) parts.shift();
   return { repository: parts.join('/'), tag: tag || undefined, digest };
 }
 

@@ -49,7 +49,7 @@ export function planRepository(
   const references = referencesFor(repository.name, context.inUse, config.externalReferences);
   const { book: seeded } = seedProtections(graph, references, rules.protectTags);
   const selected = applyRules(graph, rules, seeded, now);
-  const { deletions, protections } = settle(graph, seeded, selected);
+  const { deletions, protections } = settle(graph, seeded, selected, now);
 
   const incomplete =
     context.incomplete ??

@@ -36,7 +36,12 @@ export function applyRules(
   if (rules.untaggedDays !== null) {
     for (const image of images) {
       const age = ageDays(image.pushedAt, now);
-      if (image.tags.length === 0 && age !== undefined && age > rules.untaggedDays && eligible(image)) {
+      if (
+        image.tags.length === 0 &&
+        age !== undefined &&
+        age > rules.untaggedDays &&
+        eligible(image)
+      ) {
         selected.add(image.imageDigest, {
           code: 'untagged-expired',
           detail: `untagged and pushed ${Math.floor(age)} days ago (rule: untagged images older than ${rules.untaggedDays} days)`,

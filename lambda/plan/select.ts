@@ -9,6 +9,7 @@
 import type { Reason } from '../model/plan';
 import { describeImage, type ImageGraph } from './graph';
 import { ReasonBook } from './protect';
+import { ageDays } from './rules';
 
 export interface Settled {
   /** Images to delete, with their reasons. */
@@ -33,7 +34,18 @@ function referrerReason(graph: ImageGraph, referrer: string, subject: string): R
   };
 }
 
-function addOrphans(graph: ImageGraph, deletions: ReasonBook, protections: ReasonBook): boolean {
+/**
+ * A referrer whose subject is absent is only judged orphaned after a day:
+ * OCI allows pushing a signature before the image it signs.
+ */
+const ABSENT_SUBJECT_GRACE_DAYS = 1;
+
+function addOrphans(
+  graph: ImageGraph,
+  deletions: ReasonBook,
+  protections: ReasonBook,
+  now: Date,
+): boolean {
   let changed = false;
   for (const index of deletions.digests()) {
     for (const child of graph.children.get(index) ?? []) {
@@ -51,6 +63,12 @@ function addOrphans(graph: ImageGraph, deletions: ReasonBook, protections: Reaso
     if (protections.has(referrer) || !graph.images.has(referrer)) continue;
     const gone = !graph.images.has(subject);
     if (!gone && !deletions.has(subject)) continue;
+    if (
+      gone &&
+      !((ageDays(graph.images.get(referrer)?.pushedAt, now) ?? 0) > ABSENT_SUBJECT_GRACE_DAYS)
+    ) {
+      continue;
+    }
     if (!deletions.has(referrer)) changed = true;
     deletions.add(referrer, {
       code: 'orphaned-referrer',
@@ -77,7 +95,12 @@ function keepDependants(graph: ImageGraph, deletions: ReasonBook, protections: R
   return changed;
 }
 
-export function settle(graph: ImageGraph, seeded: ReasonBook, selected: ReasonBook): Settled {
+export function settle(
+  graph: ImageGraph,
+  seeded: ReasonBook,
+  selected: ReasonBook,
+  now: Date,
+): Settled {
   const protections = new ReasonBook();
   for (const digest of seeded.digests()) {
     for (const reason of seeded.get(digest)) protections.add(digest, reason);
@@ -89,7 +112,7 @@ export function settle(graph: ImageGraph, seeded: ReasonBook, selected: ReasonBo
 
   let changed = true;
   while (changed) {
-    const orphaned = addOrphans(graph, deletions, protections);
+    const orphaned = addOrphans(graph, deletions, protections, now);
     const kept = keepDependants(graph, deletions, protections);
     changed = orphaned || kept;
   }

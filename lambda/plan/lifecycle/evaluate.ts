@@ -50,7 +50,9 @@ export function ruleSelects(rule: LifecycleRule, image: ImageRecord): boolean {
     case 'tagged':
       if (image.tags.length === 0) return false;
       if (selection.tagPrefixList) {
-        return selection.tagPrefixList.every((prefix) => image.tags.some((t) => t.startsWith(prefix)));
+        return selection.tagPrefixList.every((prefix) =>
+          image.tags.some((t) => t.startsWith(prefix)),
+        );
       }
       return (selection.tagPatternList ?? []).every((pattern) =>
         image.tags.some((t) => matchesPattern(t, pattern)),
@@ -128,7 +130,9 @@ export function evaluateLifecyclePolicy(
 
   const order = new Map(images.map((image, i) => [image.imageDigest, i]));
   const actions = [...acted.values()].sort(
-    (a, b) => a.rulePriority - b.rulePriority || (order.get(a.imageDigest) ?? 0) - (order.get(b.imageDigest) ?? 0),
+    (a, b) =>
+      a.rulePriority - b.rulePriority ||
+      (order.get(a.imageDigest) ?? 0) - (order.get(b.imageDigest) ?? 0),
   );
   return { actions, matchedByRule };
 }

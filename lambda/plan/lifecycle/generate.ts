@@ -34,7 +34,9 @@ export function nativeRules(
   const safe = (rule: LifecycleRule, what: string) => {
     const hit = images.find((i) => ruleSelects(rule, i) && blocking(protections, i.imageDigest));
     if (hit) {
-      skipped.push(`${what}: not written natively, it could expire protected image ${hit.imageDigest}`);
+      skipped.push(
+        `${what}: not written natively, it could expire protected image ${hit.imageDigest}`,
+      );
       return false;
     }
     return true;
@@ -58,11 +60,15 @@ export function nativeRules(
       (i) =>
         i.tags.some((t) => matchesPattern(t, tagPattern)) &&
         rules.keepLast.some(
-          (other) => other.tagPattern !== tagPattern && i.tags.some((t) => matchesPattern(t, other.tagPattern)),
+          (other) =>
+            other.tagPattern !== tagPattern &&
+            i.tags.some((t) => matchesPattern(t, other.tagPattern)),
         ),
     );
     if (shared) {
-      skipped.push(`keep-last ${tagPattern}: not written natively, image ${shared.imageDigest} is in another keep-last group too`);
+      skipped.push(
+        `keep-last ${tagPattern}: not written natively, image ${shared.imageDigest} is in another keep-last group too`,
+      );
       continue;
     }
     if (safe(rule, `keep-last ${tagPattern}`)) out.push(rule);
@@ -124,7 +130,10 @@ export function planPolicy(
       repository,
       currentPolicyText: currentText,
       action: 'unchanged',
-      diff: ['no configured rule is safe to hand to ECR here; the current policy is left as it is', ...notes],
+      diff: [
+        'no configured rule is safe to hand to ECR here; the current policy is left as it is',
+        ...notes,
+      ],
     };
   }
   const policy: LifecyclePolicy = { rules: generated.rules };

@@ -80,7 +80,10 @@ export function previewNativePolicy(
     const listed = hits
       .slice(0, 5)
       .map((hit) => {
-        const why = protections.get(hit.imageDigest).map((r) => r.detail).join('; ');
+        const why = protections
+          .get(hit.imageDigest)
+          .map((r) => r.detail)
+          .join('; ');
         return `${describeImage(graph.images.get(hit.imageDigest), hit.imageDigest)} by rule ${hit.rulePriority} — protected: ${why}`;
       })
       .join('; ');
