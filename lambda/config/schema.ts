@@ -171,6 +171,7 @@ function fixFor(issue: Issue, path: PropertyKey[]): string {
     case 'unrecognized_keys':
       return `remove it or correct its spelling; the fields allowed here are ${knownFields(path).join(', ')}`;
     case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'give a non-empty value';
       return issue.origin === 'array' || issue.origin === 'string'
         ? `give at least ${issue.minimum} ${issue.origin === 'array' ? 'entries' : 'characters'}`
         : `use a whole number of at least ${issue.minimum}`;
