@@ -27,25 +27,44 @@ export interface ApplyOptions {
 }
 
 /**
- * The per-run maximum, honoured again here whatever the plan says: the
- * first deletions in plan order, minus any index whose children would be
- * cut off (ECR would then refuse the children, and the index is better
- * deleted with them in a later run).
+ * The per-run maximum, honoured again here whatever the plan says. Deletions
+ * are taken in plan order as whole units (an index with the children it
+ * takes along), stopping at the first unit that would pass the maximum: ECR
+ * refuses children whose index stays, and an index deleted without its
+ * orphans leaves them behind.
  */
 export function limitDeletions(deletions: PlannedDeletion[], max: number) {
-  const allowed = deletions.slice(0, Math.max(0, max));
-  const kept = new Set(allowed.map((d) => d.imageDigest));
-  const whole = allowed.filter((d) => (d.childDigests ?? []).every((c) => kept.has(c)));
-  const wholeSet = new Set(whole.map((d) => d.imageDigest));
-  return {
-    allowed: whole,
-    excess: deletions.filter((d) => !wholeSet.has(d.imageDigest)),
+  const byDigest = new Map(deletions.map((d) => [d.imageDigest, d]));
+  const parentOf = new Map<string, string>();
+  for (const d of deletions) for (const c of d.childDigests ?? []) parentOf.set(c, d.imageDigest);
+  const rootOf = (digest: string, depth = 0): string => {
+    const parent = parentOf.get(digest);
+    return parent && byDigest.has(parent) && depth < 16 ? rootOf(parent, depth + 1) : digest;
   };
+  const units = new Map<string, PlannedDeletion[]>();
+  for (const d of deletions) {
+    const root = rootOf(d.imageDigest);
+    const unit = units.get(root);
+    if (unit) unit.push(d);
+    else units.set(root, [d]);
+  }
+  const allowed: PlannedDeletion[] = [];
+  const excess: PlannedDeletion[] = [];
+  for (const unit of units.values()) {
+    if (excess.length === 0 && allowed.length + unit.length <= Math.max(0, max))
+      allowed.push(...unit);
+    else excess.push(...unit);
+  }
+  return { allowed, excess };
 }
 
 function byRepository(deletions: PlannedDeletion[]): Map<string, PlannedDeletion[]> {
   const groups = new Map<string, PlannedDeletion[]>();
-  for (const d of deletions) groups.set(d.repository, [...(groups.get(d.repository) ?? []), d]);
+  for (const d of deletions) {
+    const group = groups.get(d.repository);
+    if (group) group.push(d);
+    else groups.set(d.repository, [d]);
+  }
   return groups;
 }
 

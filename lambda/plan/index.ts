@@ -105,12 +105,15 @@ export function buildPlan(
   const deletions: PlannedDeletion[] = [];
   const byRepository = new Map<RepositoryPlan, string[]>();
   for (const unit of allowed) {
-    byRepository.set(unit.plan, [...(byRepository.get(unit.plan) ?? []), ...unit.digests]);
+    const digests = byRepository.get(unit.plan);
+    if (digests) digests.push(...unit.digests);
+    else byRepository.set(unit.plan, [...unit.digests]);
   }
   const bytes = new Map<RepositoryPlan, Map<string, number>>();
   for (const [plan, digests] of byRepository) bytes.set(plan, attributeBytes(plan, digests));
+  const plannedSets = new Map([...byRepository].map(([plan, digests]) => [plan, new Set(digests)]));
   for (const unit of allowed) {
-    const planned = new Set(byRepository.get(unit.plan));
+    const planned = plannedSets.get(unit.plan) as Set<string>;
     for (const digest of unit.digests) {
       const children = (unit.plan.graph.children.get(digest) ?? []).filter((c) => planned.has(c));
       deletions.push({

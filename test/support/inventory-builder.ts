@@ -2,7 +2,12 @@
  * Builds inventories for tests with real manifest bodies: every digest is
  * the sha256 of the exact bytes stored under it, as a registry serves them.
  */
-import type { InUseSourceKind, ImageRecord, Inventory, MissingPart } from '../../lambda/model/inventory';
+import type {
+  InUseSourceKind,
+  ImageRecord,
+  Inventory,
+  MissingPart,
+} from '../../lambda/model/inventory';
 import { emptyInventory } from '../../lambda/model/inventory';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 
