@@ -4,7 +4,11 @@
  * most 100 ids, every per-image failure read. A call that fails outright
  * stops this repository only.
  */
-import { BatchDeleteImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import {
+  BatchDeleteImageCommand,
+  DescribeImagesCommand,
+  type ECRClient,
+} from '@aws-sdk/client-ecr';
 import type { ApplyResult, PlannedDeletion } from '../model/plan';
 import type { Log } from '../util/log';
 import type { AuditLog } from './audit';
@@ -29,6 +33,31 @@ export function deletionLevels(deletions: PlannedDeletion[]): PlannedDeletion[][
     (levels[level] ??= []).push(deletion);
   }
   return levels.filter(Boolean);
+}
+
+/**
+ * Whether an image ECR gave no answer about is gone. Some ECR-compatible
+ * endpoints leave untagged images out of the answer; asking once more is
+ * the only way to know without guessing.
+ */
+async function confirmedGone(
+  ecr: ECRClient,
+  repository: string,
+  imageDigest: string,
+  retry: RetryOptions | undefined,
+): Promise<boolean> {
+  try {
+    await withRetry(
+      () =>
+        ecr.send(
+          new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageDigest }] }),
+        ),
+      retry,
+    );
+    return false;
+  } catch (error) {
+    return (error as Error).name === 'ImageNotFoundException';
+  }
 }
 
 export interface DeleteContext {
@@ -129,6 +158,13 @@ export async function deleteRepositoryImages(
       const deleted = new Set((answer.imageIds ?? []).map((id) => id.imageDigest));
       const failures = new Map((answer.failures ?? []).map((f) => [f.imageId?.imageDigest, f]));
       for (const d of batch) {
+        if (!deleted.has(d.imageDigest) && !failures.has(d.imageDigest)) {
+          if (await confirmedGone(ecr, repository, d.imageDigest, context.retry)) {
+            deleted.add(d.imageDigest);
+          }
+        }
+      }
+      for (const d of batch) {
         const failure = failures.get(d.imageDigest);
         if (deleted.has(d.imageDigest) && !failure) {
           gone.add(d.imageDigest);
@@ -169,7 +205,7 @@ export async function deleteRepositoryImages(
           const code = failure?.failureCode ?? 'NoAnswer';
           const message =
             failure?.failureReason ??
-            'ECR neither deleted this image nor reported a failure for it';
+            'ECR neither reported this image deleted nor reported a failure for it, and it is still there';
           if (code === 'ImageReferencedByManifestList') {
             log.warn('image still listed by an index; not deleted', {
               repository,

@@ -1,6 +1,7 @@
 /** The apply stage against a fake ECR whose every call is recorded. */
 import {
   BatchDeleteImageCommand,
+  DescribeImagesCommand,
   ECRClient,
   PutLifecyclePolicyCommand,
   type BatchDeleteImageCommandInput,
@@ -136,6 +137,26 @@ describe('applying a plan', () => {
 
     expect(result.alreadyGone).toEqual([{ repository: 'web', imageDigest: gone }]);
     expect(result.failed).toEqual([]);
+  });
+
+  it('asks again about an image ECR said nothing about, and counts it deleted only if it is gone', async () => {
+    const plan = planWithIndex('web', 3);
+    const [silentGone, silentThere] = plan.deletions.slice(-2).map((d) => d.imageDigest);
+    const { ecr, mock } = fakeEcr((input) => ({
+      deleted: input
+        .imageIds!.map((i) => i.imageDigest as string)
+        .filter((d) => d !== silentGone && d !== silentThere),
+    }));
+    mock
+      .on(DescribeImagesCommand, { imageIds: [{ imageDigest: silentGone }] })
+      .rejects(Object.assign(new Error('not found'), { name: 'ImageNotFoundException' }))
+      .on(DescribeImagesCommand, { imageIds: [{ imageDigest: silentThere }] })
+      .resolves({ imageDetails: [{ imageDigest: silentThere }] });
+
+    const result = await applyPlan(plan, options(ecr).options);
+
+    expect(result.deleted.map((d) => d.imageDigest)).toContain(silentGone);
+    expect(result.failed.map((f) => [f.imageDigest, f.code])).toEqual([[silentThere, 'NoAnswer']]);
   });
 
   it('logs and reports a child ECR still finds listed by an index, and carries on with other repositories', async () => {
