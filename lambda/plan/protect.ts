@@ -104,7 +104,12 @@ export function referencesFor(
       source: { kind: 'external', id: imageRef },
     };
   });
-  return [...inUse, ...configured].filter((reference) => reference.repository === repository);
+  // A reference written with its registry host still names this repository.
+  return [...inUse, ...configured].filter(
+    (reference) =>
+      reference.repository === repository ||
+      parseImageReference(reference.imageRef).repository === repository,
+  );
 }
 
 /** Seeds protection from in-use references, external references and protected tags. */
@@ -116,12 +121,20 @@ export function seedProtections(
   const book = new ReasonBook();
   const inUse = new Set<string>();
 
+  // A reference with both a tag and a resolved digest protects both images
+  // when the tag has moved since: the workload runs the digest, and its next
+  // deployment will pull the tag.
   for (const reference of references) {
-    const byDigest = reference.digest && graph.images.has(reference.digest);
-    const digest = byDigest ? reference.digest : reference.tag && graph.byTag.get(reference.tag);
-    if (!digest) continue;
-    book.add(digest, inUseReason(reference, Boolean(byDigest)));
-    inUse.add(digest);
+    const targets: [string, boolean][] = [];
+    if (reference.digest && graph.images.has(reference.digest)) {
+      targets.push([reference.digest, true]);
+    }
+    const tagged = reference.tag ? graph.byTag.get(reference.tag) : undefined;
+    if (tagged && tagged !== reference.digest) targets.push([tagged, false]);
+    for (const [digest, byDigest] of targets) {
+      book.add(digest, inUseReason(reference, byDigest));
+      inUse.add(digest);
+    }
   }
 
   for (const [digest, image] of graph.images) {

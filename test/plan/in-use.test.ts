@@ -146,3 +146,38 @@ describe('in-use images', () => {
     ]);
   });
 });
+
+describe('in-use references with a tag that has moved', () => {
+  it('keeps both the digest a Lambda function runs and the image its tag names now', () => {
+    const b = new InventoryBuilder();
+    const running = b.image('fn', { ageDays: 60 });
+    const current = b.image('fn', { tags: ['prod-v3'], ageDays: 2 });
+    b.image('fn', { tags: ['x'], ageDays: 1 });
+    b.inUse('fn', { tag: 'prod-v3', digest: running }, { kind: 'lambda-function', id: 'billing' });
+
+    const result = plan(b.build(), { rules: { untaggedDays: 7, protectTags: [] } }, b.now);
+
+    expect(deletedDigests(result)).toEqual([]);
+    expect(protectedEntry(result, running)?.reasons[0].detail).toBe(
+      'Lambda function billing, by digest',
+    );
+    expect(protectedEntry(result, current)?.reasons[0].detail).toBe(
+      'Lambda function billing, by tag prod-v3',
+    );
+  });
+
+  it('matches a reference whose repository field still carries the registry host', () => {
+    const b = new InventoryBuilder();
+    const old = b.image('team/api', { ageDays: 60 });
+    b.inventory.inUse.push({
+      imageRef: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@${old}`,
+      repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api',
+      digest: old,
+      source: { kind: 'ecs-service', id: 'prod/api' },
+    });
+
+    const result = plan(b.build(), { rules: { untaggedDays: 7 } }, b.now);
+
+    expect(deletedDigests(result)).toEqual([]);
+  });
+});
