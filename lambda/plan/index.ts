@@ -8,9 +8,14 @@ import { newestFirst } from './graph';
 import { deletionUnits, type DeletionUnit } from './order';
 import { planRepository, type RepositoryPlan } from './repository';
 
-/** Missing parts that make deleting unsafe; a missing layer summary only weakens the bloat figures. */
+/**
+ * Missing parts that make deleting unsafe. Missing layer summaries or image
+ * configs only weaken the bloat figures, and a missing lifecycle policy only
+ * the policy preview; anything else (images, manifests, workloads) might
+ * hide a reference, so it withholds deletions.
+ */
 function blocksDeletion(part: MissingPart): boolean {
-  return !/layer|blob|bloat|config|summar/i.test(part.what);
+  return !/layer|blob|bloat|config|summar|lifecycle|policy/i.test(part.what);
 }
 
 function describeMissing(parts: MissingPart[]): string {

@@ -36,6 +36,11 @@ function describeSelection(policy: LifecyclePolicy): string {
     .join('; ');
 }
 
+/** Withheld images are not protected images: only the scan's gap keeps them this run. */
+function isProtected(protections: ReasonBook, digest: string): boolean {
+  return protections.get(digest).some((reason) => reason.code !== 'scan-incomplete');
+}
+
 export function previewNativePolicy(
   repository: RepositoryRecord,
   graph: ImageGraph,
@@ -70,7 +75,7 @@ export function previewNativePolicy(
     actions: evaluation.actions.map((action) => ({
       ...action,
       tags: graph.images.get(action.imageDigest)?.tags ?? [],
-      protectedImage: protections.has(action.imageDigest),
+      protectedImage: isProtected(protections, action.imageDigest),
     })),
   };
 
