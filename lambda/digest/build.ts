@@ -226,7 +226,7 @@ function partialRunWarning(missing: MissingPart[]): Warning {
   const more = missing.length > MISSING_NAMED ? ` and ${missing.length - MISSING_NAMED} more` : '';
   return {
     code: 'partial-run',
-    message: `Partial run: could not read ${named.join('; ')}${more}. The figures below leave these out.`,
+    message: `Could not read ${named.join('; ')}${more}. The figures leave these out.`,
   };
 }
 

@@ -136,8 +136,8 @@ function rankingTable(digest: Digest): string {
   const headings = [
     '#',
     'repository',
-    'wasted',
     '',
+    'wasted',
     'wasted $/month',
     'stored',
     'stored $/month',

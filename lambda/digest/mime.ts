@@ -59,23 +59,51 @@ export function decodeQuotedPrintable(encoded: string): string {
   return Buffer.from(bytes).toString('utf8').replace(/\r\n/g, '\n');
 }
 
-/** An RFC 2047 encoded word when the header has anything beyond ASCII. */
-function headerText(value: string): string {
+/**
+ * A header field folded at spaces to lines of at most 78 characters (RFC
+ * 5322); anything beyond ASCII goes in RFC 2047 encoded words.
+ */
+function header(name: string, value: string): string {
   const clean = value.replace(/[\r\n]+/g, ' ');
-  return /^[\x20-\x7e]*$/.test(clean)
-    ? clean
-    : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
+  const words = /^[\x20-\x7e]*$/.test(clean) ? clean.split(' ') : encodedWords(clean);
+  const lines: string[] = [];
+  let current = `${name}:`;
+  for (const word of words) {
+    if (current.length + 1 + word.length > 78 && current.trim().length > name.length + 1) {
+      lines.push(current);
+      current = '';
+    }
+    current += ` ${word}`;
+  }
+  lines.push(current);
+  return lines.join(CRLF);
+}
+
+/** UTF-8 text as encoded words of at most 75 characters each. */
+function encodedWords(text: string): string[] {
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of text) {
+    if (Buffer.byteLength(chunk + char) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`);
 }
 
 export function buildMimeMessage(parts: MimeParts): string {
   const boundary = `=_ecr-janitor-${createHash('sha256').update(parts.text).update(parts.html).digest('hex').slice(0, 24)}`;
   const headers = [
-    ...(parts.from ? [`From: ${headerText(parts.from)}`] : []),
-    ...(parts.to?.length ? [`To: ${parts.to.map(headerText).join(', ')}`] : []),
-    `Subject: ${headerText(parts.subject)}`,
+    ...(parts.from ? [header('From', parts.from)] : []),
+    ...(parts.to?.length ? [header('To', parts.to.join(', '))] : []),
+    header('Subject', parts.subject),
     ...(parts.date ? [`Date: ${parts.date.toUTCString()}`] : []),
     'MIME-Version: 1.0',
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    'Content-Type: multipart/alternative;',
+    ` boundary="${boundary}"`,
   ];
   const part = (type: string, body: string) =>
     [

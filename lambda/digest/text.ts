@@ -44,7 +44,7 @@ export function renderText(digest: Digest, options: TextOptions = {}): string {
     );
   }
 
-  out.push('', 'Repositories by wasted storage');
+  out.push('', 'Repositories by wasted storage (wasted = reclaimable + bloat)');
   if (digest.repositories.length === 0) out.push('  (no repositories in scope)');
   else out.push(...rankingTable(digest));
 
