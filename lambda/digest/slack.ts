@@ -106,12 +106,17 @@ function repositoryEntry(
   const growth = growthText(r);
   const lines = [
     `*${rank}. ${escapeMrkdwn(r.name)}*  \`${textBar(r.wastedBytes, scale, 12)}\`  *${formatBytes(r.wastedBytes)}* wasted (${formatUsd(r.wastedMonthlyCostUsd)}/month)`,
-    `${formatBytes(r.storedBytes)} stored (${formatUsd(r.monthlyCostUsd)}/month) · ${formatBytes(r.reclaimableBytes)} reclaimable · ${formatBytes(r.bloatBytes)} bloat${growth ? ` · ${growth}` : ''}`,
+    `${formatBytes(r.storedBytes)} stored (${formatUsd(r.monthlyCostUsd)}/month) · ${formatBytes(r.reclaimableBytes)} reclaimable · ${formatBytes(r.bloatBytes)} bloat${growth ? ` · ${growth} since last run` : ''}`,
   ];
   const tip = bestTip(r);
   if (tip && tipChars > 0)
     lines.push(`:bulb: ${escapeMrkdwn(truncate(tipSentence(tip), tipChars))}`);
   return lines.join('\n');
+}
+
+function repositoryLine(r: RepositoryDigest, rank: number): string {
+  const growth = growthText(r);
+  return `*${rank}. ${escapeMrkdwn(r.name)}* *${formatBytes(r.wastedBytes)}* wasted (${formatUsd(r.wastedMonthlyCostUsd)}/month) · ${formatBytes(r.storedBytes)} stored (${formatUsd(r.monthlyCostUsd)}/month) · ${formatBytes(r.reclaimableBytes)} reclaimable · ${formatBytes(r.bloatBytes)} bloat${growth ? ` · ${growth} since last run` : ''}`;
 }
 
 export function renderSlackMessages(digest: Digest, options: RenderOptions = {}): SlackMessage[] {
@@ -120,9 +125,8 @@ export function renderSlackMessages(digest: Digest, options: RenderOptions = {})
   const main = mainMessage(digest, options, scale, top);
   const shown = main.shownRepositories;
 
-  const rest = digest.repositories
-    .slice(shown)
-    .map((r, i) => repositoryEntry(r, shown + i + 1, scale, 300));
+  // One line per repository in the thread; their tips are in the full report.
+  const rest = digest.repositories.slice(shown).map((r, i) => repositoryLine(r, shown + i + 1));
   const groups: { title: string; lines: string[] }[] = [
     {
       title: `More repositories by wasted storage (${shown + 1}–${digest.repositories.length})`,
