@@ -38,7 +38,7 @@ export function renderMarkdown(digest: Digest): string {
 
   out.push('', '## Totals', '');
   for (const line of totalLines(digest)) {
-    out.push(`- **${line.label}:** ${md(line.value)} (${md(line.detail)})`);
+    out.push(`- **${line.label}:** ${md(line.value)} · ${md(line.detail)}`);
   }
 
   out.push('', '## Repositories by wasted storage', '');

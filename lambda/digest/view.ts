@@ -80,7 +80,7 @@ export function totalLines(digest: Digest): TotalLine[] {
       label: 'Wasted',
       value: formatBytes(t.wastedBytes),
       bytes: t.wastedBytes,
-      detail: `${formatUsd(t.wastedMonthlyCostUsd)}/month: ${formatBytes(t.reclaimableBytes)} reclaimable + ${formatBytes(t.bloatBytes)} bloat`,
+      detail: `${formatUsd(t.wastedMonthlyCostUsd)}/month: ${formatBytes(t.reclaimableBytes)} reclaimable + ${formatBytes(t.bloatBytes)} bloat${digest.dryRun ? '' : ', as scanned before this run deleted anything'}`,
     },
   ];
   if (digest.dryRun) {
@@ -198,7 +198,7 @@ export function policyLines(digest: Digest): string[] {
     .filter((p) => p.action === 'put')
     .map((p) => {
       const put = digest.applied?.policiesPut.includes(p.repository);
-      const verb = digest.dryRun ? 'would put' : put ? 'put' : 'not put';
+      const verb = digest.dryRun ? 'would put' : put ? 'put' : 'did not put';
       return `${p.repository}: ${verb} a lifecycle policy${p.diff.length ? ` (${p.diff.join('; ')})` : ''}`;
     });
 }
