@@ -49,8 +49,16 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function bytesCell(bytes: number, style = NUM): string {
-  return `<td data-bytes="${Math.round(bytes)}" title="${formatExactBytes(bytes)}" style="${style}">${formatBytes(bytes)}</td>`;
+function bytesCell(bytes: number, style = NUM, note?: string): string {
+  const below = note
+    ? `<br><span style="font-size:11px;font-weight:normal;color:#6b7280">${escapeHtml(note)}</span>`
+    : '';
+  return `<td data-bytes="${Math.round(bytes)}" title="${formatExactBytes(bytes)}" style="${style}">${formatBytes(bytes)}${below}</td>`;
+}
+
+/** A repository name that may wrap after each `/`, never inside a word. */
+function nameHtml(name: string): string {
+  return escapeHtml(name).replace(/\//g, '/<wbr>');
 }
 
 /** A bar as a nested table with a coloured cell: the one chart every mail client draws. */
@@ -133,19 +141,12 @@ function rankingTable(digest: Digest): string {
   if (digest.repositories.length === 0)
     return '<p style="font-size:14px">No repositories in scope.</p>';
   const scale = barScale(digest);
-  const headings = [
-    '#',
-    'repository',
-    '',
-    'wasted',
-    'wasted $/month',
-    'stored',
-    'stored $/month',
-    'reclaimable',
-    'bloat',
-    'change',
-  ]
-    .map((h) => `<th scope="col" style="${HEAD}">${h}</th>`)
+  const numeric = new Set(['#', 'wasted', 'stored', 'reclaimable', 'bloat', 'change']);
+  const headings = ['#', 'repository', '', 'wasted', 'stored', 'reclaimable', 'bloat', 'change']
+    .map(
+      (h) =>
+        `<th scope="col" style="${HEAD}${numeric.has(h) ? ';text-align:right' : ''}">${h}</th>`,
+    )
     .join('');
   const rows = digest.repositories.map((r, index) => rankingRow(r, index + 1, scale));
   return `<table id="ranking" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><thead><tr>${headings}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
@@ -155,12 +156,14 @@ function rankingRow(r: RepositoryDigest, rank: number, scale: number): string {
   return [
     `<tr data-repository="${escapeHtml(r.name)}">`,
     `<td style="${NUM};color:#6b7280">${rank}</td>`,
-    `<td style="${CELL};font-family:Menlo,Consolas,monospace;word-break:break-all">${escapeHtml(r.name)}</td>`,
+    `<td style="${CELL};font-family:Menlo,Consolas,monospace;min-width:120px">${nameHtml(r.name)}</td>`,
     barCell(r.wastedBytes, scale),
-    bytesCell(r.wastedBytes, `${NUM};font-weight:bold`),
-    `<td style="${NUM}">${formatUsd(r.wastedMonthlyCostUsd)}</td>`,
-    bytesCell(r.storedBytes),
-    `<td style="${NUM}">${formatUsd(r.monthlyCostUsd)}</td>`,
+    bytesCell(
+      r.wastedBytes,
+      `${NUM};font-weight:bold`,
+      `${formatUsd(r.wastedMonthlyCostUsd)}/month`,
+    ),
+    bytesCell(r.storedBytes, NUM, `${formatUsd(r.monthlyCostUsd)}/month`),
     bytesCell(r.reclaimableBytes),
     bytesCell(r.bloatBytes),
     `<td style="${NUM}">${escapeHtml(growthText(r) ?? '')}</td>`,
