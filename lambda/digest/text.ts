@@ -20,7 +20,9 @@ import {
 } from './view';
 
 const NAME_WIDTH_MAX = 40;
-const BAR_WIDTH = 16;
+const BAR_WIDTH = 12;
+/** Tips and long sentences wrap at this width. */
+const WRAP_WIDTH = 118;
 
 export interface TextOptions {
   reportUrl?: string;
@@ -32,7 +34,7 @@ export function renderText(digest: Digest, options: TextOptions = {}): string {
   const out: string[] = [digestTitle(digest), modeSentence(digest), contextLine(digest)];
   if (options.reportUrl) out.push(`Full report: ${options.reportUrl}`);
   const partial = digest.warnings.find((w) => w.code === 'partial-run');
-  if (partial) out.push('', `!! PARTIAL RUN: ${partial.message}`);
+  if (partial) out.push('', ...wrap(`!! PARTIAL RUN: ${partial.message}`, ''));
 
   out.push('', 'Totals');
   const lines = totalLines(digest);
@@ -71,19 +73,19 @@ function rankingTable(digest: Digest): string[] {
     '#'.padStart(rankWidth),
     'repository'.padEnd(nameWidth),
     'wasted'.padStart(9),
-    'wasted/mo'.padStart(11),
+    'wasted/mo'.padStart(9),
     'stored'.padStart(9),
-    'stored/mo'.padStart(11),
+    'stored/mo'.padStart(9),
     'reclaimable'.padStart(11),
     'bloat'.padStart(9),
-    'change'.padStart(10),
+    'change'.padStart(9),
     '',
   ].join('  ');
   const rows = [`  ${header.trimEnd()}`];
   digest.repositories.forEach((repository, index) => {
     rows.push(`  ${rankingRow(repository, index + 1, rankWidth, nameWidth, scale)}`);
     const tip = bestTip(repository);
-    if (tip) rows.push(`  ${' '.repeat(rankWidth)}  tip: ${tipSentence(tip)}`);
+    if (tip) rows.push(...wrap(`tip: ${tipSentence(tip)}`, `  ${' '.repeat(rankWidth)}  `));
   });
   return rows;
 }
@@ -99,19 +101,19 @@ function rankingRow(
     String(rank).padStart(rankWidth),
     repository.name.padEnd(nameWidth),
     formatBytes(repository.wastedBytes).padStart(9),
-    formatUsd(repository.wastedMonthlyCostUsd).padStart(11),
+    formatUsd(repository.wastedMonthlyCostUsd).padStart(9),
     formatBytes(repository.storedBytes).padStart(9),
-    formatUsd(repository.monthlyCostUsd).padStart(11),
+    formatUsd(repository.monthlyCostUsd).padStart(9),
     formatBytes(repository.reclaimableBytes).padStart(11),
     formatBytes(repository.bloatBytes).padStart(9),
-    (growthText(repository) ?? '').padStart(10),
+    (growthText(repository) ?? '').padStart(9),
     textBar(repository.wastedBytes, scale, BAR_WIDTH),
   ].join('  ');
 }
 
 function section(out: string[], title: string, lines: string[]) {
   if (lines.length === 0) return;
-  out.push('', `${title} (${lines.length})`, ...lines.map((line) => `  ${line}`));
+  out.push('', `${title} (${lines.length})`, ...lines.flatMap((line) => wrap(line, '  ')));
 }
 
 function imageSection(out: string[], title: string, lines: ImageLine[], maxRows?: number) {
@@ -129,4 +131,19 @@ function imageSection(out: string[], title: string, lines: ImageLine[], maxRows?
       `  … ${lines.length - shown.length} more not listed here; see the full report or \`report --format json\`.`,
     );
   }
+}
+
+/** Word-wraps a sentence at WRAP_WIDTH, continuation lines indented two more. */
+function wrap(text: string, indent: string): string[] {
+  const lines: string[] = [];
+  let current = indent;
+  for (const word of text.split(' ')) {
+    if (current.trim() && current.length + 1 + word.length > WRAP_WIDTH) {
+      lines.push(current);
+      current = `${indent}  `;
+    }
+    current += current.trim() ? ` ${word}` : word;
+  }
+  lines.push(current);
+  return lines;
 }
