@@ -21,7 +21,7 @@ import {
   notAnalysedLines,
   policyLines,
   protectedLines,
-  tipSentence,
+  tipParts,
   totalLines,
   totalsSentence,
   warningLine,
@@ -109,8 +109,11 @@ function repositoryEntry(
     `${formatBytes(r.storedBytes)} stored (${formatUsd(r.monthlyCostUsd)}/month) · ${formatBytes(r.reclaimableBytes)} reclaimable · ${formatBytes(r.bloatBytes)} bloat${growth ? ` · ${growth} since last run` : ''}`,
   ];
   const tip = bestTip(r);
-  if (tip && tipChars > 0)
-    lines.push(`:bulb: ${escapeMrkdwn(truncate(tipSentence(tip), tipChars))}`);
+  if (tip && tipChars > 0) {
+    const { sentence, caveat } = tipParts(tip);
+    const text = `${truncate(sentence, tipChars)}${caveat ? ` ${caveat}` : ''}`;
+    lines.push(`:bulb: ${escapeMrkdwn(text)}`);
+  }
   return lines.join('\n');
 }
 
@@ -129,7 +132,7 @@ export function renderSlackMessages(digest: Digest, options: RenderOptions = {})
   const rest = digest.repositories.slice(shown).map((r, i) => repositoryLine(r, shown + i + 1));
   const groups: { title: string; lines: string[] }[] = [
     {
-      title: `More repositories by wasted storage (${shown + 1}–${digest.repositories.length})`,
+      title: `Repositories ${shown + 1}–${digest.repositories.length} by wasted storage`,
       lines: rest,
     },
     { title: 'Warnings', lines: digest.warnings.map((w) => escapeMrkdwn(warningLine(w))) },

@@ -126,13 +126,23 @@ export function bestTip(repository: RepositoryDigest): Tip | undefined {
   return repository.tips[0];
 }
 
-/** A tip as one sentence: what to change, where, and what it saves. */
+/** A tip as one sentence: what to change, where, and what it saves; then its caveat. */
 export function tipSentence(tip: Tip): string {
+  const { sentence, caveat } = tipParts(tip);
+  return caveat ? `${sentence} ${caveat}` : sentence;
+}
+
+/**
+ * The tip's sentence and its caveat apart, so a rendering that must shorten
+ * the sentence never drops the caveat (e.g. that a saving must be verified).
+ */
+export function tipParts(tip: Tip): { sentence: string; caveat?: string } {
   const where = tip.instruction ? ` (${tip.instruction.trim()})` : '';
-  const certainty = tip.basis === 'estimated' ? 'an estimated' : '';
-  const saving = `saves ${certainty ? `${certainty} ` : ''}${formatBytes(tip.savedBytes)} (${formatUsd(tip.monthlyCostUsd)}/month)`;
-  const caveat = tip.caveat ? ` ${tip.caveat}` : '';
-  return `${tip.title} in ${tip.image}${where}: ${tip.change}; ${saving}.${caveat}`;
+  const amount = `${tip.basis === 'estimated' ? 'an estimated ' : ''}${formatBytes(tip.savedBytes)}`;
+  return {
+    sentence: `${tip.title} in ${tip.image}${where}: ${tip.change}; saves ${amount} (${formatUsd(tip.monthlyCostUsd)}/month).`,
+    caveat: tip.caveat?.trim() || undefined,
+  };
 }
 
 /** `1.2 GB stored, 300 MB reclaimable, 50 MB bloat` */

@@ -257,3 +257,32 @@ describe('the email rendering', () => {
     expect(renderDigest(dryRun, 'email')).toBe(renderEmail(dryRun).raw);
   });
 });
+
+describe('tips in every rendering', () => {
+  const { digest } = realisticFleet();
+  const top = digest.repositories[0];
+  top.tips[0] = {
+    ...top.tips[0],
+    code: 'smaller-base',
+    title: 'Use a distroless base image',
+    basis: 'estimated',
+    change: 'build FROM gcr.io/distroless/base-debian12 in the final stage',
+    caveat: 'Verify the service with its own checks before relying on this saving.',
+  };
+
+  it.each(['text', 'markdown', 'html', 'slack'] as const)(
+    'the %s rendering says an estimated saving is estimated and prints its caveat',
+    (format) => {
+      const rendered = renderDigest(digest, format).replace(/\s+/g, ' ');
+      expect(rendered).toContain('saves an estimated');
+      expect(rendered).toContain('Verify the service with its own checks');
+    },
+  );
+
+  it('escapes Slack markup in an instruction', () => {
+    top.tips[0] = { ...top.tips[0], instruction: 'RUN make > /dev/null && <x>' };
+    const [main] = renderSlackMessages(digest);
+    const text = JSON.stringify(main.blocks);
+    expect(text).toContain('RUN make &gt; /dev/null &amp;&amp; &lt;x&gt;');
+  });
+});
