@@ -1,9 +1,10 @@
 /**
  * The email rendering: the HTML report with inline styles and table bars,
  * plus the terminal text as the plain-text part. Both carry the totals and
- * the full ranking. SES takes at most 10 MB per message; a fleet whose
- * lists of deletions and protected images would not fit gets those lists
- * shortened (with a count of what was left out), never the totals.
+ * the full ranking. SES takes at most 10 MB per message; for a fleet whose
+ * digest would not fit, the lists of deletions and protected images are
+ * shortened first, and only for thousands of repositories the ranking too,
+ * each with a count of what was left out. The totals are never cut.
  */
 import type { Digest } from '../model/digest';
 import { formatBytes, formatCount, formatUsd } from './format';
@@ -23,6 +24,8 @@ export interface EmailContent {
   raw: string;
   /** Rows of each image list shown, when the lists had to be shortened to fit. */
   listRowsShown?: number;
+  /** Repositories of the ranking shown, when even that had to be shortened to fit. */
+  rankingRowsShown?: number;
 }
 
 export interface EmailOptions extends RenderOptions {
@@ -40,32 +43,53 @@ export function emailSubject(digest: Digest): string {
   return `ECR digest (${modeLabel(digest)}): ${formatBytes(t.wastedBytes)} wasted (${formatUsd(t.wastedMonthlyCostUsd)}/month), ${action}${digest.partial ? ', partial run' : ''}`;
 }
 
+/** What to shorten, in order, until the message fits: image lists first, the ranking last. */
+const SHORTENINGS: Limits[] = [
+  {},
+  { listRows: 1000 },
+  { listRows: 100 },
+  { listRows: 10 },
+  { listRows: 0 },
+  { listRows: 0, rankingRows: 1000 },
+  { listRows: 0, rankingRows: 200 },
+  { listRows: 0, rankingRows: 50 },
+];
+
+interface Limits {
+  listRows?: number;
+  rankingRows?: number;
+}
+
 export function renderEmail(digest: Digest, options: EmailOptions = {}): EmailContent {
   const maxBytes = options.maxBytes ?? MAX_EMAIL_BYTES;
-  const longest = Math.max(
+  const longestList = Math.max(
     digest.plan.deletions.length,
     digest.plan.protected.length,
     digest.applied?.deleted.length ?? 0,
   );
-  const attempts = [undefined, 1000, 100, 10, 0].filter(
-    (rows) => rows === undefined || rows < longest,
+  const useful = SHORTENINGS.filter(
+    (limits, index) =>
+      index === 0 ||
+      (limits.listRows ?? Infinity) < longestList ||
+      (limits.rankingRows ?? Infinity) < digest.repositories.length,
   );
   let content: EmailContent | undefined;
-  for (const rows of attempts) {
-    content = compose(digest, options, rows);
+  for (const limits of useful) {
+    content = compose(digest, options, limits);
     if (Buffer.byteLength(content.raw) <= maxBytes) return content;
   }
   return content!;
 }
 
-function compose(
-  digest: Digest,
-  options: EmailOptions,
-  maxListRows: number | undefined,
-): EmailContent {
+function compose(digest: Digest, options: EmailOptions, limits: Limits): EmailContent {
   const subject = emailSubject(digest);
-  const text = renderText(digest, { maxListRows, reportUrl: options.reportUrl });
-  const html = renderHtml(digest, { maxListRows, reportUrl: options.reportUrl });
+  const shortening = {
+    maxListRows: limits.listRows,
+    maxRankingRows: limits.rankingRows,
+    reportUrl: options.reportUrl,
+  };
+  const text = renderText(digest, shortening);
+  const html = renderHtml(digest, shortening);
   const raw = buildMimeMessage({
     subject,
     text,
@@ -79,6 +103,7 @@ function compose(
     text,
     html,
     raw,
-    ...(maxListRows === undefined ? {} : { listRowsShown: maxListRows }),
+    ...(limits.listRows === undefined ? {} : { listRowsShown: limits.listRows }),
+    ...(limits.rankingRows === undefined ? {} : { rankingRowsShown: limits.rankingRows }),
   };
 }

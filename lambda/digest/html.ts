@@ -30,11 +30,14 @@ export interface HtmlOptions {
   reportUrl?: string;
   /** At most this many deletion and protected rows each; the rest are counted. */
   maxListRows?: number;
+  /** At most this many repositories in the ranking; the rest are counted. */
+  maxRankingRows?: number;
 }
 
 const FONT = "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif";
-const CELL = 'padding:6px 8px;border-bottom:1px solid #e5e7eb;font-size:13px;vertical-align:top';
-const NUM = `${CELL};text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums`;
+/** Cell styles are repeated on every cell: mail clients do not inherit padding or borders. */
+const CELL = 'padding:6px 8px;border-bottom:1px solid #e5e7eb';
+const NUM = `${CELL};text-align:right;white-space:nowrap`;
 const HEAD =
   'padding:6px 8px;border-bottom:2px solid #d1d5db;font-size:12px;color:#4b5563;text-align:left;white-space:nowrap';
 const H2 = 'margin:28px 0 8px;font-size:17px;color:#111827';
@@ -77,7 +80,10 @@ export function barCell(value: number, max: number): string {
 export function renderHtml(digest: Digest, options: HtmlOptions = {}): string {
   const body: string[] = [header(digest, options)];
   body.push(totalsTable(digest));
-  body.push(`<h2 style="${H2}">Repositories by wasted storage</h2>`, rankingTable(digest));
+  body.push(
+    `<h2 style="${H2}">Repositories by wasted storage</h2>`,
+    rankingTable(digest, options.maxRankingRows),
+  );
   body.push(tipsList(digest));
   body.push(
     list('Warnings', digest.warnings.filter((w) => w.code !== 'partial-run').map(warningLine)),
@@ -134,10 +140,10 @@ function totalsTable(digest: Digest): string {
         : bytesCell(line.bytes, `${NUM};font-size:16px;font-weight:bold`);
     return `<tr><th scope="row" style="${CELL};text-align:left;color:#4b5563">${line.label}</th>${value}<td style="${CELL}">${escapeHtml(line.detail)}</td></tr>`;
   });
-  return `<h2 style="${H2}">Totals</h2>\n<table id="totals" cellpadding="0" cellspacing="0" style="border-collapse:collapse">${rows.join('')}</table>`;
+  return `<h2 style="${H2}">Totals</h2>\n<table id="totals" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px">${rows.join('')}</table>`;
 }
 
-function rankingTable(digest: Digest): string {
+function rankingTable(digest: Digest, maxRows?: number): string {
   if (digest.repositories.length === 0)
     return '<p style="font-size:14px">No repositories in scope.</p>';
   const scale = barScale(digest);
@@ -148,13 +154,18 @@ function rankingTable(digest: Digest): string {
         `<th scope="col" style="${HEAD}${numeric.has(h) ? ';text-align:right' : ''}">${h}</th>`,
     )
     .join('');
-  const rows = digest.repositories.map((r, index) => rankingRow(r, index + 1, scale));
-  return `<table id="ranking" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><thead><tr>${headings}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  const shown = maxRows === undefined ? digest.repositories : digest.repositories.slice(0, maxRows);
+  const rows = shown.map((r, index) => rankingRow(r, index + 1, scale));
+  const more =
+    shown.length < digest.repositories.length
+      ? `<p style="font-size:13px;color:#6b7280">${digest.repositories.length - shown.length} more repositories not listed here; the full list is in the full report and in <code>report --format json</code>.</p>`
+      : '';
+  return `<table id="ranking" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px"><thead><tr>${headings}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>${more}`;
 }
 
 function rankingRow(r: RepositoryDigest, rank: number, scale: number): string {
   return [
-    `<tr data-repository="${escapeHtml(r.name)}">`,
+    `<tr valign="top" data-repository="${escapeHtml(r.name)}">`,
     `<td style="${NUM};color:#6b7280">${rank}</td>`,
     `<td style="${CELL};font-family:Menlo,Consolas,monospace;min-width:120px">${nameHtml(r.name)}</td>`,
     barCell(r.wastedBytes, scale),
@@ -193,7 +204,7 @@ function imageTable(title: string, lines: ImageLine[], frees: boolean, maxRows?:
   const shown = maxRows === undefined ? lines : lines.slice(0, maxRows);
   const rows = shown.map(
     (line) =>
-      `<tr><td style="${CELL};font-family:Menlo,Consolas,monospace;word-break:break-all" title="${escapeHtml(line.imageDigest)}">${escapeHtml(line.image)}</td>${frees ? bytesCell(line.reclaimableBytes ?? 0) : ''}<td style="${CELL}">${line.reasons.map(escapeHtml).join('<br>')}</td></tr>`,
+      `<tr valign="top"><td style="${CELL};font-family:Menlo,Consolas,monospace;word-break:break-all" title="${escapeHtml(line.imageDigest)}">${escapeHtml(line.image)}</td>${frees ? bytesCell(line.reclaimableBytes ?? 0) : ''}<td style="${CELL}">${line.reasons.map(escapeHtml).join('<br>')}</td></tr>`,
   );
   const headings = ['image', ...(frees ? ['frees'] : []), 'reasons']
     .map((h) => `<th scope="col" style="${HEAD}">${h}</th>`)
@@ -202,5 +213,5 @@ function imageTable(title: string, lines: ImageLine[], frees: boolean, maxRows?:
     shown.length < lines.length
       ? `<p style="font-size:13px;color:#6b7280">${lines.length - shown.length} more not listed here; the full list is in the full report and in <code>report --format json</code>.</p>`
       : '';
-  return `<h2 style="${H2}">${escapeHtml(title)} (${lines.length})</h2>\n<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><thead><tr>${headings}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>${more}`;
+  return `<h2 style="${H2}">${escapeHtml(title)} (${lines.length})</h2>\n<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px"><thead><tr>${headings}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>${more}`;
 }

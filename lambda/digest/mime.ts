@@ -17,31 +17,50 @@ export interface MimeParts {
 const CRLF = '\r\n';
 const LINE_MAX = 76;
 
-function isPlain(byte: number): boolean {
-  return byte >= 33 && byte <= 126 && byte !== 61;
-}
+const HEX = '0123456789ABCDEF';
 
-/** Quoted-printable (RFC 2045) of UTF-8 text, lines ending in CRLF. */
+/**
+ * Quoted-printable (RFC 2045) of UTF-8 text, lines ending in CRLF. Written
+ * byte by byte into one buffer: a fleet's digest can run to megabytes.
+ */
 export function encodeQuotedPrintable(text: string): string {
-  const out: string[] = [];
-  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
-    const bytes = Buffer.from(line, 'utf8');
-    let current = '';
-    bytes.forEach((byte, i) => {
-      const last = i === bytes.length - 1;
-      const token =
-        isPlain(byte) || ((byte === 32 || byte === 9) && !last)
-          ? String.fromCharCode(byte)
-          : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-      if (current.length + token.length > LINE_MAX - 1) {
-        out.push(`${current}=`);
-        current = '';
-      }
-      current += token;
-    });
-    out.push(current);
+  const input = Buffer.from(text.replace(/\r\n/g, '\n'), 'utf8');
+  // Worst case: every byte as =XX, plus a soft break every 25 bytes.
+  const output = Buffer.alloc(input.length * 3 + Math.ceil(input.length / 25) * 3 + 16);
+  let length = 0;
+  let column = 0;
+  const put = (byte: number) => {
+    output[length++] = byte;
+  };
+  const softBreak = () => {
+    put(61); // '='
+    put(13);
+    put(10);
+    column = 0;
+  };
+  for (let i = 0; i < input.length; i++) {
+    const byte = input[i];
+    if (byte === 10) {
+      put(13);
+      put(10);
+      column = 0;
+      continue;
+    }
+    const endOfLine = i + 1 === input.length || input[i + 1] === 10;
+    const literal =
+      (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !endOfLine);
+    const width = literal ? 1 : 3;
+    if (column + width > LINE_MAX - 1) softBreak();
+    if (literal) {
+      put(byte);
+    } else {
+      put(61);
+      put(HEX.charCodeAt(byte >> 4));
+      put(HEX.charCodeAt(byte & 15));
+    }
+    column += width;
   }
-  return out.join(CRLF);
+  return output.toString('latin1', 0, length);
 }
 
 export function decodeQuotedPrintable(encoded: string): string {
@@ -79,12 +98,12 @@ function header(name: string, value: string): string {
   return lines.join(CRLF);
 }
 
-/** UTF-8 text as encoded words of at most 75 characters each. */
+/** UTF-8 text as encoded words short enough to share a line with a header name. */
 function encodedWords(text: string): string[] {
   const words: string[] = [];
   let chunk = '';
   for (const char of text) {
-    if (Buffer.byteLength(chunk + char) > 45) {
+    if (Buffer.byteLength(chunk + char) > 39) {
       words.push(chunk);
       chunk = '';
     }

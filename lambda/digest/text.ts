@@ -28,6 +28,8 @@ export interface TextOptions {
   reportUrl?: string;
   /** At most this many deletion and protected lines each; the rest are counted. */
   maxListRows?: number;
+  /** At most this many repositories in the ranking; the rest are counted. */
+  maxRankingRows?: number;
 }
 
 export function renderText(digest: Digest, options: TextOptions = {}): string {
@@ -48,7 +50,7 @@ export function renderText(digest: Digest, options: TextOptions = {}): string {
 
   out.push('', 'Repositories by wasted storage (wasted = reclaimable + bloat)');
   if (digest.repositories.length === 0) out.push('  (no repositories in scope)');
-  else out.push(...rankingTable(digest));
+  else out.push(...rankingTable(digest, options.maxRankingRows));
 
   const warnings = digest.warnings.filter((w) => w.code !== 'partial-run');
   section(out, 'Warnings', warnings.map(warningLine));
@@ -62,7 +64,7 @@ export function renderText(digest: Digest, options: TextOptions = {}): string {
   return `${out.join('\n')}\n`;
 }
 
-function rankingTable(digest: Digest): string[] {
+function rankingTable(digest: Digest, maxRows?: number): string[] {
   const nameWidth = Math.min(
     NAME_WIDTH_MAX,
     Math.max('repository'.length, ...digest.repositories.map((r) => r.name.length)),
@@ -82,11 +84,17 @@ function rankingTable(digest: Digest): string[] {
     '',
   ].join('  ');
   const rows = [`  ${header.trimEnd()}`];
-  digest.repositories.forEach((repository, index) => {
+  const shown = maxRows === undefined ? digest.repositories : digest.repositories.slice(0, maxRows);
+  shown.forEach((repository, index) => {
     rows.push(`  ${rankingRow(repository, index + 1, rankWidth, nameWidth, scale)}`);
     const tip = bestTip(repository);
     if (tip) rows.push(...wrap(`tip: ${tipSentence(tip)}`, `  ${' '.repeat(rankWidth)}  `));
   });
+  if (shown.length < digest.repositories.length) {
+    rows.push(
+      `  … ${digest.repositories.length - shown.length} more repositories not listed here; see the full report or \`report --format json\`.`,
+    );
+  }
   return rows;
 }
 

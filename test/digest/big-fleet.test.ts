@@ -125,5 +125,19 @@ describe('a digest of 180 repositories', () => {
       for (const r of digest.repositories) expect(text).toContain(r.name);
       expect(text).toContain(formatBytes(digest.totals.wastedBytes));
     });
+
+    it('shortens the ranking only as a last resort, and says so', () => {
+      const tiny = renderEmail(digest, { maxBytes: 300_000 });
+      expect(Buffer.byteLength(tiny.raw)).toBeLessThanOrEqual(300_000);
+      expect(tiny.rankingRowsShown).toBe(50);
+      const parsed = parseEmail(tiny.raw);
+      for (const type of ['text/plain', 'text/html']) {
+        const part = partOf(parsed, type);
+        expect(part).toContain('130 more repositories not listed here');
+        expect(part).toContain(formatBytes(digest.totals.storedBytes));
+        expect(part).toContain(digest.repositories[49].name);
+        expect(part).not.toContain(`${digest.repositories[50].name}<`);
+      }
+    });
   });
 });

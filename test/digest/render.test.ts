@@ -140,7 +140,7 @@ describe('the HTML rendering', () => {
   it('carries the exact bytes of every figure beside its formatted form', () => {
     for (const r of json.repositories) {
       const row = html.match(
-        new RegExp(`<tr data-repository="${r.name}">(.*?)</tr>(?=<tr|\\n)`),
+        new RegExp(`<tr valign="top" data-repository="${r.name}">(.*?)</tr>(?=<tr|\\n)`),
       )?.[1];
       expect(row).toBeDefined();
       const cells = [...row!.matchAll(/data-bytes="(\d+)" title="([\d,]+) bytes"[^>]*>([^<]+)</g)];
