@@ -22,6 +22,8 @@ import {
   tipSentence,
   totalLines,
   warningLine,
+  listedWarnings,
+  partialRunBanner,
   type ImageLine,
 } from './view';
 
@@ -85,9 +87,7 @@ export function renderHtml(digest: Digest, options: HtmlOptions = {}): string {
     rankingTable(digest, options.maxRankingRows),
   );
   body.push(tipsList(digest));
-  body.push(
-    list('Warnings', digest.warnings.filter((w) => w.code !== 'partial-run').map(warningLine)),
-  );
+  body.push(list('Warnings', listedWarnings(digest).map(warningLine)));
   body.push(list('Not analysed', notAnalysedLines(digest)));
   const deletions = deletionSection(digest);
   body.push(imageTable(deletions.title, deletions.lines, true, options.maxListRows));
@@ -123,7 +123,7 @@ function header(digest: Digest, options: HtmlOptions): string {
       `<p style="margin:10px 0 0;font-size:14px"><a href="${escapeHtml(options.reportUrl)}" style="color:#1d4ed8">Open the full report</a></p>`,
     );
   }
-  const partial = digest.warnings.find((w) => w.code === 'partial-run');
+  const partial = partialRunBanner(digest);
   if (partial) {
     parts.push(
       `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin-top:14px"><tr><td id="partial-run" style="padding:10px 12px;background:#fef2f2;border-left:4px solid #b91c1c;font-size:14px"><strong>Partial run.</strong> ${escapeHtml(partial.message)}</td></tr></table>`,

@@ -17,6 +17,8 @@ import {
   tipSentence,
   totalLines,
   warningLine,
+  listedWarnings,
+  partialRunBanner,
   type ImageLine,
 } from './view';
 
@@ -33,7 +35,7 @@ export function renderMarkdown(digest: Digest): string {
     '',
     md(contextLine(digest)),
   ];
-  const partial = digest.warnings.find((w) => w.code === 'partial-run');
+  const partial = partialRunBanner(digest);
   if (partial) out.push('', `> **Partial run.** ${md(partial.message)}`);
 
   out.push('', '## Totals', '');
@@ -62,7 +64,7 @@ export function renderMarkdown(digest: Digest): string {
     }
   }
 
-  list(out, 'Warnings', digest.warnings.filter((w) => w.code !== 'partial-run').map(warningLine));
+  list(out, 'Warnings', listedWarnings(digest).map(warningLine));
   list(out, 'Not analysed', notAnalysedLines(digest));
   const deletions = deletionSection(digest);
   imageTable(out, deletions.title, deletions.lines, true);

@@ -25,6 +25,7 @@ import {
   totalLines,
   totalsSentence,
   warningLine,
+  partialRunBanner,
   type RenderOptions,
 } from './view';
 
@@ -182,7 +183,7 @@ function mainMessage(
     context(`${escapeMrkdwn(modeSentence(digest))}\n${escapeMrkdwn(contextLine(digest))}`),
     totalsBlock(digest),
   ];
-  const partial = digest.warnings.find((w) => w.code === 'partial-run');
+  const partial = partialRunBanner(digest);
   if (partial)
     head.push(section(`:warning: *Partial run.* ${escapeMrkdwn(truncate(partial.message, 1500))}`));
   head.push({ type: 'divider' });

@@ -16,6 +16,8 @@ import {
   tipSentence,
   totalLines,
   warningLine,
+  listedWarnings,
+  partialRunBanner,
   type ImageLine,
 } from './view';
 
@@ -35,7 +37,7 @@ export interface TextOptions {
 export function renderText(digest: Digest, options: TextOptions = {}): string {
   const out: string[] = [digestTitle(digest), modeSentence(digest), contextLine(digest)];
   if (options.reportUrl) out.push(`Full report: ${options.reportUrl}`);
-  const partial = digest.warnings.find((w) => w.code === 'partial-run');
+  const partial = partialRunBanner(digest);
   if (partial) out.push('', ...wrap(`!! PARTIAL RUN: ${partial.message}`, ''));
 
   out.push('', 'Totals');
@@ -52,7 +54,7 @@ export function renderText(digest: Digest, options: TextOptions = {}): string {
   if (digest.repositories.length === 0) out.push('  (no repositories in scope)');
   else out.push(...rankingTable(digest, options.maxRankingRows));
 
-  const warnings = digest.warnings.filter((w) => w.code !== 'partial-run');
+  const warnings = listedWarnings(digest);
   section(out, 'Warnings', warnings.map(warningLine));
   section(out, 'Not analysed', notAnalysedLines(digest));
 

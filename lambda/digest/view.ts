@@ -4,7 +4,7 @@
  * format only lays these out, so the terminal, Markdown, HTML, Slack and
  * email can never disagree on a figure or a sentence.
  */
-import type { Digest, RepositoryDigest, Tip } from '../model/digest';
+import type { Digest, RepositoryDigest, Tip, Warning } from '../model/digest';
 import type { Reason } from '../model/plan';
 import {
   formatBytes,
@@ -92,10 +92,11 @@ export function totalLines(digest: Digest): TotalLine[] {
   } else {
     const applied = digest.applied;
     const failed = applied?.failed.length ?? 0;
+    const gone = applied?.alreadyGone.length ?? 0;
     lines.push({
       label: 'Deleted',
       value: formatCount(t.deletedCount, 'image'),
-      detail: `freed ${formatBytes(applied?.reclaimedBytes ?? 0)} of ${formatCount(t.proposedDeletionCount, 'planned deletion')}${failed ? `, ${failed} failed` : ''}`,
+      detail: `freed ${formatBytes(applied?.reclaimedBytes ?? 0)} of ${formatCount(t.proposedDeletionCount, 'planned deletion')}${gone ? `, ${gone} already gone` : ''}${failed ? `, ${failed} failed` : ''}`,
     });
   }
   lines.push({
@@ -236,6 +237,17 @@ export function notAnalysedLines(digest: Digest): string[] {
     );
   }
   return lines;
+}
+
+/** The warning shown as the partial-run banner, if the run was partial. */
+export function partialRunBanner(digest: Digest): Warning | undefined {
+  return digest.warnings.find((w) => w.code === 'partial-run');
+}
+
+/** Warnings for the warnings list: all but the one already shown as the banner. */
+export function listedWarnings(digest: Digest): Warning[] {
+  const banner = partialRunBanner(digest);
+  return digest.warnings.filter((w) => w !== banner);
 }
 
 export function warningLine(warning: {

@@ -286,3 +286,19 @@ describe('tips in every rendering', () => {
     expect(text).toContain('RUN make &gt; /dev/null &amp;&amp; &lt;x&gt;');
   });
 });
+
+describe('warnings', () => {
+  it('shows the first partial-run warning as the banner and lists any other one', () => {
+    const { digest } = realisticFleet({ partial: true });
+    digest.warnings.push({
+      code: 'partial-run',
+      repository: 'ml/trainer',
+      message: 'Layer analysis stopped at the time budget.',
+    });
+    for (const format of ['text', 'markdown', 'html'] as const) {
+      const rendered = renderDigest(digest, format);
+      expect(rendered).toContain('Could not read billing/ledger images');
+      expect(rendered).toContain('Layer analysis stopped at the time budget.');
+    }
+  });
+});
