@@ -211,6 +211,11 @@ describe('the Slack rendering', () => {
     expect(mainText).toContain('<https://reports.example/run.html|Open the full report>');
   });
 
+  it('prints the same messages as JSON for the command line', () => {
+    const printed = JSON.parse(renderDigest(dryRun, 'slack')) as { messages: unknown[] };
+    expect(printed.messages).toEqual(renderSlackMessages(dryRun));
+  });
+
   it('repeats the totals in every thread reply', () => {
     expect(messages.length).toBeGreaterThan(1);
     for (const reply of messages.slice(1)) {
