@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'cdk.out', 'coverage', 'bin/ecr-janitor.js', 'jest.config.js'] },
+  {
+    ignores: [
+      'node_modules',
+      'cdk.out',
+      'coverage',
+      'bin/ecr-janitor.js',
+      'jest.config.js',
+      'test/support/summary-reporter.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -24,8 +24,11 @@ export interface RunRequest {
   config: JanitorConfig;
   /** Nothing is changed unless this is false. */
   dryRun: boolean;
-  /** The instant ages are judged at. */
-  now: Date;
+  /**
+   * The instant ages are judged at. Default: the scan time of the snapshot
+   * when reading one (so a report reproduces exactly), else the current time.
+   */
+  now?: Date;
   /** Read the inventory from this snapshot file instead of AWS. */
   snapshotFile?: string;
   /** Save the inventory to this file. */
@@ -81,7 +84,7 @@ async function readPrevious(state: Store, key: string, log: Log): Promise<RunSum
 }
 
 export async function runJanitor(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
-  const { config, now } = request;
+  const { config } = request;
   const runId = deps.runId ?? randomUUID();
   const log = deps.log;
   const warnings: Warning[] = [];
@@ -105,6 +108,7 @@ export async function runJanitor(request: RunRequest, deps: RunDeps): Promise<Ru
     config,
   );
 
+  const now = request.now ?? (request.snapshotFile ? new Date(inventory.scannedAt) : new Date());
   const { plan, warnings: planWarnings } = buildPlan(inventory, config, now);
   warnings.push(...planWarnings);
 

@@ -55,7 +55,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
       {
         config,
         dryRun: !options.apply,
-        now: options.now ?? new Date(),
+        now: options.now,
         snapshotFile: options.snapshot,
         saveSnapshotFile: options.saveSnapshot,
       },

@@ -15,7 +15,8 @@ export const tagPattern = z
   .min(1, 'a tag pattern cannot be empty')
   .max(128)
   .refine((p) => (p.match(/\*/g) ?? []).length <= 4, {
-    message: 'a tag pattern may contain at most four "*" wildcards (ECR lifecycle limit)',
+    message:
+      'a tag pattern may contain at most four "*" wildcards (the ECR lifecycle limit); use fewer "*", or split it into several patterns',
   });
 
 /** A repository name pattern: `*` matches any run of characters, including `/`. */
@@ -23,28 +24,59 @@ export const repositoryPattern = z.string().min(1).max(256);
 
 const days = z.int().min(1).max(36500);
 
-export const rulesSchema = z.strictObject({
+/** One "keep the newest N" group: the tagged images with a tag matching `tagPattern`. */
+const keepLastEntry = z.strictObject({
+  tagPattern,
+  count: z.int().min(1).max(10000),
+});
+
+const staleRule = z.strictObject({ olderThanDays: days, notPulledDays: days });
+
+/**
+ * The rule fields. Written once without defaults so that an override's
+ * partial rules merge over the base rules without a default silently
+ * replacing a value the base set.
+ */
+const ruleFields = {
   /** Delete untagged images pushed more than N days ago. `null` turns the rule off. @default 14 */
-  untaggedDays: days.nullable().default(14),
+  untaggedDays: days.nullable(),
   /**
    * Keep the newest N tagged images of each group; older ones in the group
    * are deleted. A group is the images with a tag matching `tagPattern`.
+   * An image in several groups is kept when any of its groups keeps it.
    * @default [] (no count rule)
    */
-  keepLast: z.array(z.strictObject({ tagPattern, count: z.int().min(1).max(10000) })).default([]),
+  keepLast: z.array(keepLastEntry),
   /**
    * Delete tagged images pushed more than `olderThanDays` ago that nobody
    * pulled for `notPulledDays` (pull times are approximate, updated about
    * once a day). `null` turns the rule off. @default null
    */
-  stale: z.strictObject({ olderThanDays: days, notPulledDays: days }).nullable().default(null),
+  stale: staleRule.nullable(),
   /**
    * Tags that protect an image. Any one matching tag protects it (unlike
    * ECR's `tagPatternList`, where all patterns must match).
    * @default ["latest", "prod*", "release*", "stable"]
    */
-  protectTags: z.array(tagPattern).default(['latest', 'prod*', 'release*', 'stable']),
+  protectTags: z.array(tagPattern),
+};
+
+export const RULE_DEFAULTS = {
+  untaggedDays: 14,
+  keepLast: [],
+  stale: null,
+  protectTags: ['latest', 'prod*', 'release*', 'stable'],
+};
+
+export const rulesSchema = z.strictObject({
+  untaggedDays: ruleFields.untaggedDays.default(RULE_DEFAULTS.untaggedDays),
+  keepLast: ruleFields.keepLast.default([]),
+  stale: ruleFields.stale.default(null),
+  protectTags: ruleFields.protectTags.default([...RULE_DEFAULTS.protectTags]),
 });
+
+/** Override rules: only the fields given replace the base rules. */
+export const partialRulesSchema = z.strictObject(ruleFields).partial();
 
 export type Rules = z.infer<typeof rulesSchema>;
 
@@ -62,7 +94,7 @@ export const configSchema = z.strictObject({
     .array(
       z.strictObject({
         repositories: z.array(repositoryPattern).min(1),
-        rules: rulesSchema.partial(),
+        rules: partialRulesSchema,
       }),
     )
     .default([]),
@@ -107,21 +139,84 @@ function describeValue(root: unknown, path: PropertyKey[]): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
+/** zod's internal definition, read only to list the fields a strict object allows. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  element?: { _zod: { def: SchemaDef } };
+  innerType?: { _zod: { def: SchemaDef } };
+}
+
+/** The field names allowed at a path, so an unknown field's message can list them. */
+function knownFields(path: PropertyKey[]): string[] {
+  let def: SchemaDef | undefined = (configSchema as unknown as { _zod: { def: SchemaDef } })._zod
+    .def;
+  const unwrap = () => {
+    while (def?.innerType) def = def.innerType._zod.def;
+  };
+  for (const key of path) {
+    unwrap();
+    if (def?.type === 'array') def = def.element?._zod.def;
+    else def = def?.shape?.[String(key)]?._zod.def;
+  }
+  unwrap();
+  return def?.shape ? Object.keys(def.shape) : [];
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** What to do about one problem, in words a user can act on. */
+function fixFor(issue: Issue, path: PropertyKey[]): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `remove it or correct its spelling; the fields allowed here are ${knownFields(path).join(', ')}`;
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'give a non-empty value';
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `give at least ${issue.minimum} ${issue.origin === 'array' ? 'entries' : 'characters'}`
+        : `use a whole number of at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `give at most ${issue.maximum} ${issue.origin === 'array' ? 'entries' : 'characters'}`
+        : `use a number of at most ${issue.maximum}`;
+    case 'invalid_type':
+      return `give a value of type ${issue.expected === 'int' ? 'whole number' : issue.expected}`;
+    case 'invalid_value':
+      return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return 'see the README section "Configuration"';
+  }
+}
+
+function describeIssue(issue: Issue, input: unknown): string[] {
+  const base = issue.path as PropertyKey[];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const path = [...base, key];
+      return `  ${path.join('.')}: unknown field (received ${describeValue(input, path)}); fix: ${fixFor(issue, base)}`;
+    });
+  }
+  const where = base.length ? base.join('.') : '(top level)';
+  const message = issue.message.includes('; ')
+    ? issue.message.replace('; ', ` (received ${describeValue(input, base)}); fix: `)
+    : `${issue.message} (received ${describeValue(input, base)}); fix: ${fixFor(issue, base)}`;
+  return [`  ${where}: ${message}`];
+}
+
 /**
  * Validates a configuration object. Throws a ConfigError that lists every
- * problem as `path: message (received …)`.
+ * problem as `path: message (received …); fix: …`, before anything touches AWS.
  */
 export function parseConfig(input: unknown, source = 'configuration'): JanitorConfig {
   const result = configSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.join('.') : '(top level)';
-    const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
-    return `  ${path}:${keys} ${issue.message} (received ${describeValue(input, issue.path)})`;
-  });
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, input));
   const first = result.error.issues[0];
+  const firstPath = first
+    ? [...first.path, ...(first.code === 'unrecognized_keys' ? [first.keys[0]] : [])]
+    : [];
   throw new ConfigError(
-    `invalid ${source}:\n${problems.join('\n')}\nFix these fields; every field and its default is listed in the README under "Configuration".`,
-    { path: first?.path.join('.') ?? '' },
+    `invalid ${source}:\n${problems.join('\n')}\nEvery field and its default is listed in the README under "Configuration".`,
+    { path: firstPath.join('.') },
   );
 }

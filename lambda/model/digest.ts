@@ -39,6 +39,13 @@ export interface RepositoryDigest {
   wastedMonthlyCostUsd: number;
   /** Growth of stored bytes since the previous run, when one is known. */
   storedBytesChange?: number;
+  /** Share of the repository's stored bytes whose layers were analysed for bloat, 0..1. */
+  analysedShare: number;
+  /** Images of this repository the plan deletes (or proposes to delete). */
+  deletionCount: number;
+  /** Images of this repository kept as protected images. */
+  protectedCount: number;
+  /** Tips for images that stay, largest saving first. */
   tips: Tip[];
 }
 

@@ -12,6 +12,8 @@ export type ReasonCode =
   | 'referrer'
   | 'external-reference'
   | 'max-deletions-reached'
+  /** The scan of the repository (or of the workloads) was incomplete, so nothing is deleted there. */
+  | 'scan-incomplete'
   // deletions
   | 'untagged-expired'
   | 'beyond-keep-count'
@@ -31,8 +33,14 @@ export interface PlannedDeletion {
   imageDigest: string;
   tags: string[];
   reasons: Reason[];
-  /** What deleting this image alone frees: blobs no other image in the repository uses. */
+  /**
+   * What this deletion frees: blobs that no image kept in the repository
+   * uses, each counted on the first deletion (in plan order) that uses it,
+   * so the deletions of a repository add up to what deleting them all frees.
+   */
   reclaimableBytes: number;
+  /** For an index: the digests of its children deleted in the same plan (deleted after it). */
+  childDigests?: string[];
 }
 
 export interface ProtectedImage {
@@ -54,10 +62,26 @@ export interface PlannedPolicy {
   diff: string[];
 }
 
+/** What a repository's current native lifecycle policy will act on within the next hours. */
+export interface NativePolicyPreview {
+  repository: string;
+  withinHours: number;
+  actions: {
+    imageDigest: string;
+    tags: string[];
+    rulePriority: number;
+    action: 'expire' | 'transition';
+    /** True when the image is a protected image (in use, protected tag, …). */
+    protectedImage: boolean;
+  }[];
+}
+
 export interface Plan {
   deletions: PlannedDeletion[];
   protected: ProtectedImage[];
   lifecyclePolicies: PlannedPolicy[];
+  /** Per repository with a native policy: what ECR itself will do within 24 hours. */
+  nativePolicyPreview?: NativePolicyPreview[];
 }
 
 export function emptyPlan(): Plan {
