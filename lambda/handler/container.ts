@@ -12,8 +12,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
-import { WebClient } from '@slack/web-api';
 import { sdkConfig } from '../aws/clients';
+import { createSlackClient } from '../notify';
 import type { Log } from '../util/log';
 import { ENV, METRICS } from './contract';
 import { readEnvironment, type HandlerEnvironment } from './environment';
@@ -45,6 +45,8 @@ export interface ClientOverrides {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Path-style S3 addresses, needed by local S3 endpoints. */
   forcePathStyle?: boolean;
+  /** Another Slack API root, e.g. a local stand-in (`http://127.0.0.1:PORT/api/`). */
+  slackApiUrl?: string;
 }
 
 export function containerDeps(
@@ -58,7 +60,8 @@ export function containerDeps(
     defaultDimensions: { deployment: env[ENV.deployment] ?? 'default' },
   });
   const environment = once<HandlerEnvironment>(() => readEnvironment(env));
-  const { forcePathStyle, ...common } = overrides;
+  const { forcePathStyle, slackApiUrl, ...common } = overrides;
+  const log = powertoolsLog(logger);
   const config = { ...sdkConfig({}), ...common };
   const clients = once<HandlerClients>(() => ({
     ecr: new ECRClient(config),
@@ -76,8 +79,8 @@ export function containerDeps(
     environment,
     clients,
     slackToken,
-    slackClient: (token) => new WebClient(token),
-    log: powertoolsLog(logger),
+    slackClient: (token) => createSlackClient(token, log, { slackApiUrl }),
+    log,
     metrics,
     clock: () => new Date(),
   };

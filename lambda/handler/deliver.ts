@@ -32,7 +32,7 @@ export async function deliver(
 ): Promise<DeliveryResult[]> {
   const { slack, email } = config.notify;
   const results: DeliveryResult[] = [];
-  const targets: DeliveryTargets = { reportUrl };
+  const targets: DeliveryTargets = { reportUrl, topRepositories: config.notify.topRepositories };
 
   if (slack) {
     if (!deps.slackToken) {

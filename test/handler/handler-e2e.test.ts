@@ -15,11 +15,13 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 import { containerDeps } from '../../lambda/handler/container';
 import { handleInvocation, type RunResult } from '../../lambda/handler/invoke';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { startSlackServer, type SlackServer } from '../support/slack-server';
 import { context, recordingLog, recordingMetrics } from './fakes';
 
 const BUCKET = 'janitor-state';
@@ -28,6 +30,7 @@ const TO = 'platform@example.com';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let moto: MotoServer;
+let slack: SlackServer;
 let clientConfig: {
   endpoint: string;
   region: string;
@@ -36,6 +39,7 @@ let clientConfig: {
 
 beforeAll(async () => {
   moto = await startMoto('us-east-1');
+  slack = await startSlackServer();
   clientConfig = {
     endpoint: moto.endpoint,
     region: 'us-east-1',
@@ -49,10 +53,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
+  await slack?.stop();
 });
 
 beforeEach(async () => {
   await moto.reset();
+  slack.calls.length = 0;
 });
 
 function manifest(layerByte: string): string {
@@ -102,22 +108,35 @@ async function seedAccount() {
   return { ecr, keptDigest, dueDigest };
 }
 
-function handlerDeps(mode: 'report' | 'enforce') {
+/** The token secret the deployment names, in moto's Secrets Manager. */
+async function createTokenSecret(): Promise<string> {
+  const secrets = new SecretsManagerClient(clientConfig);
+  const created = await secrets.send(
+    new CreateSecretCommand({ Name: 'ecr-janitor/slack', SecretString: 'xoxb-e2e-token' }),
+  );
+  return created.ARN!;
+}
+
+function handlerDeps(mode: 'report' | 'enforce', slackSecretArn?: string) {
   const env = {
     JANITOR_BUCKET: BUCKET,
     JANITOR_CONFIG: JSON.stringify({
       mode,
       repositories: ['web'],
       rules: { untaggedDays: 14 },
-      notify: { email: { from: FROM, to: [TO] } },
+      notify: {
+        email: { from: FROM, to: [TO] },
+        ...(slackSecretArn ? { slack: { channel: '#platform' } } : {}),
+      },
     }),
     JANITOR_REPORT_LINK_EXPIRY_SECONDS: '3600',
     JANITOR_DEPLOYMENT: 'E2E',
+    ...(slackSecretArn ? { JANITOR_SLACK_TOKEN_SECRET_ARN: slackSecretArn } : {}),
   };
   const log = recordingLog();
   const metrics = recordingMetrics();
   const deps = {
-    ...containerDeps(env, { ...clientConfig, forcePathStyle: true }),
+    ...containerDeps(env, { ...clientConfig, forcePathStyle: true, slackApiUrl: slack.apiUrl }),
     // moto serves the ECR API but not the registry API that layer blobs come from.
     blobSource: () => undefined,
     log,
@@ -214,5 +233,27 @@ describe('the deployed handler, end to end', () => {
     const left = await ecr.send(new DescribeImagesCommand({ repositoryName: 'web' }));
     expect(left.imageDetails).toHaveLength(2);
     expect(await sentEmails()).toEqual([]);
+  });
+
+  it('posts the digest to Slack with the bot token read from Secrets Manager', async () => {
+    await seedAccount();
+    const { deps } = handlerDeps('report', await createTokenSecret());
+
+    const result = (await handleInvocation(
+      { source: 'ecr-janitor.schedule', scheduledTime: new Date().toISOString() },
+      context(),
+      deps,
+    )) as RunResult;
+
+    expect(result.deliveries).toEqual(
+      expect.arrayContaining([
+        { channel: 'slack', ok: true },
+        { channel: 'email', ok: true },
+      ]),
+    );
+    const posts = slack.calls.filter((call) => call.method === 'chat.postMessage');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts[0].args.channel).toBe('#platform');
+    expect(posts[0].authorization).toBe('Bearer xoxb-e2e-token');
   });
 });
