@@ -191,7 +191,7 @@ describe('the handler', () => {
         throw new Error('AccessDeniedException');
       },
       deliver: async (_digest, targets) => {
-        targetsSeen.push(Object.keys(targets).filter((k) => k !== 'reportUrl'));
+        targetsSeen.push(Object.keys(targets).filter((k) => k === 'slack' || k === 'email'));
         return [{ channel: 'email', ok: true }];
       },
     });
@@ -226,7 +226,9 @@ describe('the handler', () => {
     const result = (await handleInvocation(scheduled, context(), deps)) as RunResult;
 
     expect(result.report).toBeUndefined();
-    expect(delivered).toEqual([{ reportUrl: undefined, email: expect.anything() }]);
+    expect(delivered).toEqual([
+      { reportUrl: undefined, topRepositories: 10, email: expect.anything() },
+    ]);
   });
 
   it('does not deliver when the payload says notify false', async () => {
