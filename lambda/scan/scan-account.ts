@@ -7,17 +7,15 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { JanitorError } from '../errors';
-import { emptyInventory, type Inventory, type MissingPart } from '../model/inventory';
+import { emptyInventory, type Inventory } from '../model/inventory';
 import type { Log } from '../util/log';
 import type { Store } from '../util/store';
 import { timeBudget } from './budget';
 import type { CallLimit } from './calls';
-import { describeError } from './errors';
-import { scanEcs, type EcsScanOptions } from './in-use/ecs';
+import { describeError, errorName } from './errors';
 import { externalReferences } from './in-use/external';
-import { scanLambda, type FunctionImage } from './in-use/lambda';
-import { toInUseReferences, type WorkloadScan } from './in-use/raw-reference';
-import { JsonMapCache } from './json-map-cache';
+import { toInUseReferences } from './in-use/raw-reference';
+import { scanWorkloads } from './in-use/workloads';
 import { ManifestCache } from './manifest-cache';
 import { accountAndRegionFromArn, listRepositories, type RepositoryListing } from './repositories';
 import { ResumeList, resumeOrder } from './resume';
@@ -74,7 +72,12 @@ export async function scanAccount(clients: ScanClients, options: ScanOptions): P
   const order = resumeOrder(listings, await resume.load());
   options.progress?.(`scanning ${order.length} repositories in ${scope}`);
 
-  const workloads = scanWorkloads(clients, options, scope, concurrency);
+  const workloads = scanWorkloads(clients, {
+    cache: options.manifestCache,
+    scope,
+    concurrency,
+    log,
+  });
 
   const ecrLimit: CallLimit = pLimit(concurrency);
   const repositoryLimit = pLimit(concurrency);
@@ -83,6 +86,45 @@ export async function scanAccount(clients: ScanClients, options: ScanOptions): P
   const notReached: string[] = [];
   const failed: string[] = [];
   let done = 0;
+  const scanOne = async (listing: RepositoryListing): Promise<RepositoryScan | undefined> => {
+    try {
+      const scan = await scanRepository(listing, {
+        ecr: clients.ecr,
+        limit: ecrLimit,
+        cache,
+        known: inventory.manifests,
+        scannedAt: inventory.scannedAt,
+      });
+      for (const [digest, body] of scan.manifests) inventory.manifests[digest] = body;
+      scan.manifests.clear();
+      inventory.missing.push(...scan.missing);
+      log.info('repository scanned', {
+        repository: listing.name,
+        images: scan.record.images.length,
+        manifestsFromCache: scan.fromCache,
+        manifestsFetched: scan.fetched,
+        manifestFailures: scan.missing.length,
+      });
+      return scan;
+    } catch (error) {
+      if (errorName(error) === 'RepositoryNotFoundException') {
+        // Deleted between the listing and its scan: nothing is left to account.
+        log.info('repository deleted during the scan', { repository: listing.name });
+        return undefined;
+      }
+      failed.push(listing.name);
+      inventory.missing.push({
+        repository: listing.name,
+        what: 'repository',
+        reason: describeError(error),
+      });
+      log.warn('repository not scanned', {
+        repository: listing.name,
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  };
   await Promise.all(
     order.map((listing, index) =>
       repositoryLimit(async () => {
@@ -90,36 +132,7 @@ export async function scanAccount(clients: ScanClients, options: ScanOptions): P
           notReached.push(listing.name);
           return;
         }
-        try {
-          const scan = await scanRepository(listing, {
-            ecr: clients.ecr,
-            limit: ecrLimit,
-            cache,
-            known: inventory.manifests,
-            scannedAt: inventory.scannedAt,
-          });
-          for (const [digest, body] of scan.manifests) inventory.manifests[digest] = body;
-          inventory.missing.push(...scan.missing);
-          scans[index] = scan;
-          log.info('repository scanned', {
-            repository: listing.name,
-            images: scan.record.images.length,
-            manifestsFromCache: scan.fromCache,
-            manifestsFetched: scan.fetched,
-            manifestFailures: scan.missing.length,
-          });
-        } catch (error) {
-          failed.push(listing.name);
-          inventory.missing.push({
-            repository: listing.name,
-            what: 'repository',
-            reason: describeError(error),
-          });
-          log.warn('repository not scanned', {
-            repository: listing.name,
-            error: describeError(error),
-          });
-        }
+        scans[index] = await scanOne(listing);
         done += 1;
         if (done % 100 === 0 || done === order.length) {
           options.progress?.(`scanned ${done}/${order.length} repositories`);
@@ -187,60 +200,4 @@ async function configuredRegion(ecr: ECRClient): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function scanWorkloads(
-  clients: ScanClients,
-  options: ScanOptions,
-  scope: string,
-  concurrency: number,
-): Promise<WorkloadScan> {
-  const { log, manifestCache } = options;
-  const parts: Promise<WorkloadScan>[] = [];
-  const notScanned = (what: string, client: string): WorkloadScan => ({
-    references: [],
-    missing: [{ what, reason: `${client} was not scanned: no ${client} client was given` }],
-  });
-
-  if (clients.ecs) {
-    const taskDefinitions = new JsonMapCache<string[]>(
-      manifestCache,
-      `workloads/${scope}/ecs-task-definitions.json`,
-      log,
-    );
-    const ecsOptions: EcsScanOptions = { limit: pLimit(concurrency), taskDefinitions };
-    const ecs = clients.ecs;
-    parts.push(
-      taskDefinitions.load().then(async () => {
-        const scan = await scanEcs(ecs, ecsOptions);
-        await taskDefinitions.save();
-        return scan;
-      }),
-    );
-  } else {
-    parts.push(Promise.resolve(notScanned('ecs', 'ECS')));
-  }
-
-  if (clients.lambda) {
-    const versions = new JsonMapCache<FunctionImage>(
-      manifestCache,
-      `workloads/${scope}/lambda-versions.json`,
-      log,
-    );
-    const lambda = clients.lambda;
-    parts.push(
-      versions.load().then(async () => {
-        const scan = await scanLambda(lambda, { limit: pLimit(concurrency), versions });
-        await versions.save();
-        return scan;
-      }),
-    );
-  } else {
-    parts.push(Promise.resolve(notScanned('lambda', 'Lambda')));
-  }
-
-  const results = await Promise.all(parts);
-  const missing: MissingPart[] = results.flatMap((result) => result.missing);
-  for (const part of missing) log.warn('workloads not fully read', { ...part });
-  return { references: results.flatMap((result) => result.references), missing };
 }
