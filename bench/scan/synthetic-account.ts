@@ -77,6 +77,13 @@ export class SyntheticAccount {
   throttled = 0;
   /** Answer every n-th call with ThrottlingException (0: never). */
   throttleEvery = 0;
+  /**
+   * Calls per second above which calls are throttled, as ECR's own quotas
+   * do (0: no limit). A token bucket holding one second's worth.
+   */
+  ratePerSecond = 0;
+  private tokens = 0;
+  private tokensAt = 0;
   /** Repositories whose DescribeImages never answers (a hung call), for timeout tests. */
   readonly hang = new Set<string>();
   private calls = 0;
@@ -165,10 +172,26 @@ export class SyntheticAccount {
     return detail;
   }
 
+  private takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(
+      this.ratePerSecond,
+      (this.tokensAt ? this.tokens : this.ratePerSecond) +
+        ((now - (this.tokensAt || now)) / 1000) * this.ratePerSecond,
+    );
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
   /** Answers one call as ECR would: `{ status, body }`, errors as `{ __type, message }`. */
   answer(operation: string, input: Record<string, unknown>): { status: number; body: unknown } {
     this.calls += 1;
-    if (this.throttleEvery && this.calls % this.throttleEvery === 0) {
+    if (
+      (this.throttleEvery && this.calls % this.throttleEvery === 0) ||
+      (this.ratePerSecond && !this.takeToken())
+    ) {
       this.throttled += 1;
       return error('ThrottlingException', 'Rate exceeded');
     }

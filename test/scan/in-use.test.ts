@@ -75,14 +75,15 @@ function emptyLambda() {
 }
 
 describe('in-use references', () => {
-  it('reads all pages of 150 task definitions and protects the image named on the last page', async () => {
-    const images = Array.from({ length: 20 }, (_, i) => image([1], { tags: [`v${i}`] }));
+  it('field case: reads all pages on both sides, 1,200 images and 150 task definitions, and finds the image named on the last page', async () => {
+    const images = Array.from({ length: 1200 }, (_, i) => image([1], { tags: [`v${i}`] }));
+    const used = images[1150]; // on the second page of DescribeImages
     const { client: ecr } = fakeEcr([{ name: 'report', images }]);
     const definitions: Record<string, string[]> = {};
     for (let revision = 1; revision <= 150; revision += 1) {
       definitions[taskDefinitionArn('other', revision)] = ['public.ecr.aws/nginx/nginx:1'];
     }
-    definitions[taskDefinitionArn('report', 7)] = [`${HOST}/report@${images[3].digest}`];
+    definitions[taskDefinitionArn('report', 7)] = [`${HOST}/report@${used.digest}`];
     const { client: ecs, mock } = fakeEcs(definitions);
 
     const inventory = await scanAccount({ ecr, ecs, lambda: emptyLambda() }, options());
@@ -91,13 +92,14 @@ describe('in-use references', () => {
     expect(mock.commandCalls(ListTaskDefinitionsCommand)[0].args[0].input.status).toBe('ACTIVE');
     expect(inventory.inUse).toEqual([
       {
-        imageRef: `${HOST}/report@${images[3].digest}`,
+        imageRef: `${HOST}/report@${used.digest}`,
         repository: 'report',
-        digest: images[3].digest,
+        digest: used.digest,
         source: { kind: 'ecs-task-definition', id: 'report:7' },
       },
     ]);
-    expect([...indexInUse(inventory).get('report')!.keys()]).toEqual([images[3].digest]);
+    expect(inventory.repositories[0].images).toHaveLength(1200);
+    expect([...indexInUse(inventory).get('report')!.keys()]).toEqual([used.digest]);
     expect(inventory.missing).toEqual([]);
   });
 

@@ -45,6 +45,29 @@ describe('scan through the SDK against a local ECR endpoint', () => {
     expect(account.counts.BatchGetImage).toBe(account.minimumCalls(false).BatchGetImage);
   });
 
+  it('field case: 40 repositories x 1,500 images over a rate limit, one repository hung: throttled calls retried, the others finish, missing names it', async () => {
+    const account = new SyntheticAccount({ repositories: 40, images: 60_000, seed: 11 });
+    account.ratePerSecond = 40;
+    const hung = account.repos[17].name;
+    account.hang.add(hung);
+    server = await startEcrServer(account);
+    const ecr = new ECRClient({
+      ...sdkConfig({ region: 'us-east-1', endpoint: server.endpoint, requestTimeoutMs: 1_000 }),
+      credentials,
+    });
+
+    const inventory = await scanAccount({ ecr }, options());
+
+    expect(account.throttled).toBeGreaterThan(0);
+    expect(inventory.repositories).toHaveLength(39);
+    expect(inventory.repositories.reduce((n, r) => n + r.images.length, 0)).toBe(
+      60_000 - account.repos[17].count,
+    );
+    expect(inventory.missing.filter((m) => m.repository)).toEqual([
+      { repository: hung, what: 'repository', reason: expect.stringMatching(/timeout|timed out/i) },
+    ]);
+  }, 120_000);
+
   it('names a repository whose calls hang in missing, after the timeout, and finishes the others', async () => {
     const account = new SyntheticAccount({ repositories: 4, images: 40, seed: 3 });
     const hung = account.repos[1].name;
