@@ -103,6 +103,24 @@ describe('scanAccount', () => {
     expect(inventory.manifests[added.digest]).toBe(added.body);
   });
 
+  it('fetches again a cached manifest that no longer hashes to its digest', async () => {
+    const repo = repository('a', 3);
+    const { client, mock } = fakeEcr([repo]);
+    const cache = new MemoryStore();
+    await scanAccount({ ecr: client }, options({ manifestCache: cache }));
+    const key = `manifests/${ACCOUNT}/${REGION}/a.json`;
+    const entry = JSON.parse((await cache.get(key))!);
+    const damaged = repo.images[1];
+    entry.manifests[damaged.digest] = damaged.body.replace('"size": 10', '"size": 11');
+    await cache.put(key, JSON.stringify(entry));
+
+    const inventory = await scanAccount({ ecr: client }, options({ manifestCache: cache }));
+
+    const ids = mock.commandCalls(BatchGetImageCommand).map((c) => c.args[0].input.imageIds);
+    expect(ids[1]).toEqual([{ imageDigest: damaged.digest }]);
+    expect(inventory.manifests[damaged.digest]).toBe(damaged.body);
+  });
+
   it('records a manifest whose body does not hash to its digest, and scans the rest', async () => {
     const good = image([1]);
     const bad = image([2]);

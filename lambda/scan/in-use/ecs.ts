@@ -54,7 +54,8 @@ export async function scanEcs(ecs: ECSClient, options: EcsScanOptions): Promise<
 
   const clusters = await collect(missing, 'ecs-clusters', async () => {
     const arns: string[] = [];
-    for await (const page of paginateListClusters({ client: ecs, pageSize: PAGE_SIZE }, {})) {
+    const pages = paginateListClusters({ client: ecs, pageSize: PAGE_SIZE }, {});
+    for await (const page of limitPages(pages, limit)) {
       arns.push(...(page.clusterArns ?? []));
     }
     return arns;
