@@ -70,7 +70,9 @@ export async function scanAccount(clients: ScanClients, options: ScanOptions): P
   const scope = `${inventory.accountId ?? 'unknown-account'}/${inventory.region ?? 'unknown-region'}`;
   const resume = new ResumeList(options.manifestCache, `scan/${scope}/missed.json`, log);
   const order = resumeOrder(listings, await resume.load());
-  options.progress?.(`scanning ${order.length} repositories in ${scope}`);
+  options.progress?.(
+    `scanning ${order.length} ${order.length === 1 ? 'repository' : 'repositories'} in ${scope}`,
+  );
 
   const workloads = scanWorkloads(clients, {
     cache: options.manifestCache,
