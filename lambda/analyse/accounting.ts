@@ -5,7 +5,7 @@
  * it counts shared layers in every image and an index as its largest child.
  */
 import { parseManifest, type ParsedManifest } from '../model/manifest';
-import type { ImageRecord, RepositoryRecord } from '../model/inventory';
+import type { ImageRecord, Inventory, RepositoryRecord } from '../model/inventory';
 
 /** Parses manifests on first use and remembers them; unknown or broken ones give undefined. */
 export class ManifestIndex {
@@ -62,7 +62,8 @@ export class RepositoryBlobs {
       const blobs = imageBlobs(image, manifests);
       this.byImage.set(image.imageDigest, blobs);
       for (const [digest, size] of blobs) {
-        this.sizes.set(digest, size);
+        // Two manifests should agree on a blob's size; if they do not, the larger is kept, whatever the order.
+        this.sizes.set(digest, Math.max(size, this.sizes.get(digest) ?? 0));
         this.users.set(digest, (this.users.get(digest) ?? 0) + 1);
       }
     }
@@ -73,6 +74,16 @@ export class RepositoryBlobs {
     let total = 0;
     for (const size of this.sizes.values()) total += size;
     return total;
+  }
+
+  /** Number of distinct blobs. */
+  get blobCount(): number {
+    return this.sizes.size;
+  }
+
+  /** Each distinct blob with its size. */
+  blobSizes(): ReadonlyMap<string, number> {
+    return this.sizes;
   }
 
   /** Blobs the image references, with sizes. */
@@ -100,4 +111,78 @@ export class RepositoryBlobs {
 export function monthlyCostUsd(bytes: number, pricePerGbMonthUsd: number): number {
   const cost = (bytes / 1e9) * pricePerGbMonthUsd;
   return Number.isFinite(cost) ? Math.round(cost * 100) / 100 : 0;
+}
+
+export interface RepositoryAccount {
+  name: string;
+  imageCount: number;
+  storedBytes: number;
+  blobs: RepositoryBlobs;
+}
+
+/**
+ * Accounting for the whole fleet. Each repository is accounted on its own,
+ * as ECR reports and bills repositories: a blob that two repositories both
+ * reference counts in each of them. `distinctBlobBytes` gives the figure
+ * with every blob counted once across the fleet, for comparison.
+ */
+export class FleetAccount {
+  readonly repositories = new Map<string, RepositoryAccount>();
+
+  constructor(inventory: Pick<Inventory, 'repositories' | 'manifests'>) {
+    const manifests = new ManifestIndex(inventory.manifests);
+    for (const repository of inventory.repositories) {
+      const blobs = new RepositoryBlobs(repository, manifests);
+      this.repositories.set(repository.name, {
+        name: repository.name,
+        imageCount: repository.images.length,
+        storedBytes: blobs.storedBytes,
+        blobs,
+      });
+    }
+  }
+
+  /** Sum of the repositories' stored bytes. */
+  get storedBytes(): number {
+    let total = 0;
+    for (const repository of this.repositories.values()) total += repository.storedBytes;
+    return total;
+  }
+
+  get imageCount(): number {
+    let total = 0;
+    for (const repository of this.repositories.values()) total += repository.imageCount;
+    return total;
+  }
+
+  /** Every blob once across all repositories. */
+  get distinctBlobBytes(): number {
+    const sizes = new Map<string, number>();
+    for (const { blobs } of this.repositories.values()) {
+      for (const [digest, size] of blobs.blobSizes()) {
+        sizes.set(digest, Math.max(size, sizes.get(digest) ?? 0));
+      }
+    }
+    let total = 0;
+    for (const size of sizes.values()) total += size;
+    return total;
+  }
+
+  /**
+   * What deleting these images would free across the fleet: per repository,
+   * the blobs only the deleted images of that repository reference.
+   */
+  reclaimableBytes(images: Iterable<{ repository: string; imageDigest: string }>): number {
+    const byRepository = new Map<string, string[]>();
+    for (const { repository, imageDigest } of images) {
+      const list = byRepository.get(repository) ?? [];
+      list.push(imageDigest);
+      byRepository.set(repository, list);
+    }
+    let total = 0;
+    for (const [name, digests] of byRepository) {
+      total += this.repositories.get(name)?.blobs.reclaimableBytes(digests) ?? 0;
+    }
+    return total;
+  }
 }

@@ -14,6 +14,10 @@ export interface ClientOptions {
   profile?: string;
   /** Attempts per call, retries included. @default 8 */
   maxAttempts?: number;
+  /** A call that sends nothing back for this long fails (and is retried). @default 30000 */
+  requestTimeoutMs?: number;
+  /** Endpoint override; the SDK's own `AWS_ENDPOINT_URL` works without it. */
+  endpoint?: string;
 }
 
 export interface AwsClients {
@@ -28,6 +32,13 @@ export function sdkConfig(options: ClientOptions) {
     profile: options.profile,
     maxAttempts: options.maxAttempts ?? 8,
     retryMode: 'adaptive' as const,
+    // Without a timeout a hung connection holds a concurrency slot for ever.
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      throwOnRequestTimeout: true,
+      connectionTimeout: 5_000,
+    },
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
 }
 

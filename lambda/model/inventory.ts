@@ -70,8 +70,15 @@ export interface InUseReference {
 export interface MissingPart {
   /** The repository concerned, when the failure is tied to one. */
   repository?: string;
-  /** What was not read, e.g. `images`, `manifests`, `ecs-services`. */
+  /**
+   * What was not read: `repository` (the whole repository), `not-reached`
+   * (the time budget ran low first), `manifest` (one image's manifest),
+   * `ecs-clusters`, `ecs-services`, `ecs-tasks`, `ecs-task-definitions`,
+   * `lambda-functions`, `lambda-aliases`, or `ecs`/`lambda` when not scanned.
+   */
   what: string;
+  /** The image concerned, when the failure is tied to one (`manifest`). */
+  imageDigest?: string;
   reason: string;
 }
 
