@@ -323,12 +323,19 @@ export interface LocalImageRead {
   format: LocalImageFormat;
 }
 
+/** What summarising needs of an image, local or in a registry. */
+export interface LayerSource {
+  image: string;
+  layers: BlobRef[];
+  openBlob(digest: string): Readable | Promise<Readable>;
+}
+
 /** Summarises every distinct layer of an opened image, checking each blob against its digest. */
-export async function summariseLocalLayers(image: LocalImage): Promise<LayerSummary[]> {
+export async function summariseLocalLayers(image: LayerSource): Promise<LayerSummary[]> {
   const summaries = new Map<string, LayerSummary>();
   for (const layer of image.layers) {
     if (summaries.has(layer.digest)) continue;
-    const summary = await summariseLayer(image.openBlob(layer.digest), {
+    const summary = await summariseLayer(await image.openBlob(layer.digest), {
       digest: layer.digest,
       verify: !layer.digest.startsWith('sha256:unknown-'),
       image: image.image,
