@@ -158,6 +158,13 @@ export class TarScanner {
   /** Call when the input ends; throws if it ended inside an entry. */
   end(): void {
     if (this.finished) return;
+    // Some writers (umoci) end the archive right after the last file's data,
+    // without its padding or the end marker; Go's reader accepts that too.
+    const dataLeft = this.remaining - (padded(this.dataLength) - this.dataLength);
+    if (this.remaining > 0 && dataLeft <= 0) {
+      this.remaining = 0;
+      this.finishData();
+    }
     if (this.remaining > 0 || this.headerFill > 0) {
       throw new TarFormatError(
         `the layer ends in the middle of an entry (at byte ${this.offset + this.headerFill} of the uncompressed tar); the blob is truncated`,
