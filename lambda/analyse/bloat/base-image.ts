@@ -61,6 +61,18 @@ const LANGUAGE_ENV: Array<[string, string]> = [
   ['JAVA_VERSION', 'openjdk'],
 ];
 
+/** Variables set by ENV steps, for configs whose final Env was trimmed. */
+function historyEnv(steps: HistoryStep[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const step of steps) {
+    if (step.kind !== 'ENV') continue;
+    for (const match of step.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)[= ]("[^"]*"|\S+)/g)) {
+      env[match[1]] = match[2].replace(/^"|"$/g, '');
+    }
+  }
+  return env;
+}
+
 /** buildpack-deps installs VCS tools, then compilers and dozens of -dev packages. */
 function isBuildpackStep(step: HistoryStep): boolean {
   const text = step.text;
@@ -90,7 +102,7 @@ export function identifyBaseImage(
   summaries: Array<LayerSummary | undefined>,
 ): BaseImage {
   const evidence: string[] = [];
-  const env = configEnv(config);
+  const env = { ...historyEnv(steps), ...configEnv(config) };
   const base: BaseImage = {
     distribution: 'unknown',
     buildpackDeps: false,
@@ -189,7 +201,7 @@ export function lighterBase(base: BaseImage, steps: HistoryStep[]): LighterBase 
   if (base.buildpackDeps) {
     return {
       from: 'buildpack-deps (full)',
-      to: 'debian:<release>-slim plus only the packages the service needs',
+      to: 'debian:<release>-slim',
       savedBytes: BASE_IMAGE_SIZES['buildpack-deps (full)'] - BASE_IMAGE_SIZES['debian-slim'],
       needsVerification: true,
       historyIndex: steps.find(isBuildpackStep)?.historyIndex,
