@@ -161,3 +161,29 @@ describe('ECR registry credentials', () => {
     expect(parseImageReference(text)).toEqual(expected);
   });
 });
+
+describe('ECR registry credentials from a real ECR endpoint (moto)', () => {
+  let moto: import('../support/moto').MotoServer;
+  beforeAll(async () => {
+    moto = await (await import('../support/moto')).startMoto('eu-west-1');
+  });
+  afterAll(async () => moto?.stop());
+
+  it('turn the GetAuthorizationToken answer into Basic auth and the registry address', async () => {
+    const { ECRClient } = await import('@aws-sdk/client-ecr');
+    const { MOTO_CREDENTIALS } = await import('../support/moto');
+    const ecr = new ECRClient({
+      region: 'eu-west-1',
+      endpoint: moto.endpoint,
+      credentials: {
+        accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    const options = ecrRegistryOptions(ecr);
+    expect(await options.authorization!()).toMatch(/^Basic [A-Za-z0-9+/=]+$/);
+    expect(await (options.baseUrl as () => Promise<string>)()).toMatch(
+      /^https:\/\/\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com$/,
+    );
+  });
+});

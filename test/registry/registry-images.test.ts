@@ -16,6 +16,7 @@ import { RegistryClient, registryBlobSource } from '../../lambda/registry/client
 import { openRemoteImage } from '../../lambda/registry/remote-image';
 import { silentLog } from '../../lambda/util/log';
 import { MemoryStore } from '../../lambda/util/store';
+import { buildProgram } from '../../lambda/cli/program';
 import { buildOciImage, pushImage, startRegistry, type LocalRegistry } from '../support/registry';
 
 const LAYERS = [
@@ -231,5 +232,30 @@ describe('images served by a local docker-registry', () => {
     });
     expect(Object.keys(tight.layerSummaries)).toEqual([]);
     expect(analyseBloat(tight, { pricePerGbMonthUsd: 0.1 })[0].basis).toBe('estimated');
+  });
+
+  it('are inspected by reference with `ecr-janitor inspect HOST/REPO:TAG --registry-url`', async () => {
+    const out: string[] = [];
+    await buildProgram({ stdout: (t) => out.push(t), stderr: () => undefined, env: {} }).parseAsync(
+      [
+        'node',
+        'ecr-janitor',
+        'inspect',
+        `${registry.host}/team/app:v1`,
+        '--registry-url',
+        registry.url,
+        '--format',
+        'json',
+      ],
+    );
+    const report = JSON.parse(out.join(''));
+    expect(report).toMatchObject({
+      source: 'registry',
+      hiddenBytes: 58000,
+      duplicateBytes: 10000,
+      bloatBytes: 95100,
+      dive: { wastedBytes: 22500 },
+    });
+    expect(report.layers).toHaveLength(4);
   });
 });
