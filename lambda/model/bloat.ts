@@ -9,6 +9,11 @@ export interface Finding {
   basis: Basis;
   path?: string;
   layerIndex?: number;
+  /**
+   * Digest of the layer holding the bytes, when known. Images of a repository
+   * that share a layer share its bloat: count it once per digest.
+   */
+  layerDigest?: string;
   historyIndex?: number;
   /** Set for findings that are a security concern too (`.env`, keys). */
   security?: boolean;

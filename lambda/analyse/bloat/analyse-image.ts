@@ -212,7 +212,11 @@ export function analyseImage(input: ImageInput): ImageAnalysis {
   }
 
   const findings: Finding[] = observations
-    .map((o) => o.finding)
+    .map((o) => {
+      const layerIndex = o.layerIndex ?? o.finding.layerIndex;
+      const digest = layerIndex === undefined ? undefined : layers[layerIndex]?.digest;
+      return digest ? { ...o.finding, layerDigest: digest } : o.finding;
+    })
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.code.localeCompare(b.code));
   const configBytes = input.config ? Buffer.byteLength(input.config) : 0;
   return {
