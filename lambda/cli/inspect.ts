@@ -3,9 +3,11 @@
  * `docker save` archive, an OCI archive or layout folder, or a registry
  * reference. Thresholds turn it into a CI gate.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { analyseImage, type ImageAnalysis } from '../analyse/bloat/analyse-image';
+import { analyseDockerfile, type DockerfileAnalysis } from '../analyse/bloat/dockerfile';
 import { formatBytes } from '../analyse/bloat/observation';
 import { sdkConfig } from '../aws/clients';
 import { ConfigError, JanitorError } from '../errors';
@@ -249,11 +251,53 @@ export function renderInspectText(report: InspectReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `Dockerfile`, `app.Dockerfile`, `Dockerfile.prod`: analysed as a Dockerfile, not an image. */
+export function isDockerfile(target: string): boolean {
+  return (
+    /(^|\.)dockerfile$|^dockerfile\./i.test(basename(target)) &&
+    existsSync(target) &&
+    statSync(target).isFile()
+  );
+}
+
+function renderDockerfileText(target: string, analysis: DockerfileAnalysis): string {
+  const lines = [`Dockerfile: ${target} (final image from: ${analysis.finalStages.join(' > ')})`];
+  if (analysis.findings.length) {
+    lines.push('', 'Findings:');
+    for (const f of analysis.findings) {
+      lines.push(`  - line ${f.line} [${f.code}${f.security ? ', security' : ''}] ${f.message}`);
+    }
+  }
+  if (analysis.tips.length) {
+    lines.push('', 'Tips (largest saving first, all estimated):');
+    analysis.tips.forEach((tip, i) => {
+      lines.push(`  ${i + 1}. ${tip.title} — saves about ${formatBytes(tip.savedBytes)}`);
+      lines.push(`     Cause (line ${tip.line}): ${tip.instruction}`);
+      lines.push(`     Change: ${tip.change}`);
+      if (tip.caveat) lines.push(`     Note: ${tip.caveat}`);
+    });
+  }
+  if (!analysis.findings.length) lines.push('', 'No findings.');
+  return `${lines.join('\n')}\n`;
+}
+
 export async function runInspectCommand(
   target: string,
   options: InspectCommandOptions,
   io: CliIo,
 ): Promise<void> {
+  if (isDockerfile(target)) {
+    const analysis = analyseDockerfile(readFileSync(target, 'utf8'), {
+      name: target,
+      pricePerGbMonthUsd: options.pricePerGbMonth,
+    });
+    io.stdout(
+      options.format === 'json'
+        ? `${JSON.stringify({ dockerfile: target, ...analysis }, null, 2)}\n`
+        : renderDockerfileText(target, analysis),
+    );
+    return;
+  }
   const report = await inspectImage(target, options);
   io.stdout(
     options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderInspectText(report),

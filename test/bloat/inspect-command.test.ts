@@ -99,3 +99,19 @@ describe('ecr-janitor inspect', () => {
     expect((error as Error).message).toMatch(/not an image archive/);
   });
 });
+
+describe('ecr-janitor inspect on a Dockerfile', () => {
+  it('analyses it as a Dockerfile and prints its findings with line numbers', async () => {
+    const file = join(
+      __dirname,
+      '../fixtures/images/dockerfiles/copy-all-before-yarn-install.Dockerfile',
+    );
+    const { stdout, error } = await run(['inspect', file, '--format', 'json']);
+    expect(error).toBeUndefined();
+    const report = JSON.parse(stdout);
+    expect(report.finalStages).toEqual(['node:18-alpine']);
+    expect(report.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'copy-before-install', line: 3 })]),
+    );
+  });
+});

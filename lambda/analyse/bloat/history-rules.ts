@@ -35,11 +35,13 @@ export interface HistoryContext {
 
 const INSTALL = /\b(apt-get|apt|apk|yum|dnf|microdnf)\s+(?:-\S+\s+)*(install|add)\b/;
 const TOOLCHAIN_PACKAGES =
-  /(^|\s|')(gcc|g\+\+|gcc-c\+\+|make|build-essential|build-base|clang|cmake|autoconf|automake)(?=\s|'|$|\\)/;
+  /(^|\s|')(gcc|g\+\+|gcc-c\+\+|make|build-essential|build-base|clang|cmake|autoconf|automake)(?:[-=]\d[\w.~+-]*)?(?=\s|'|$|\\)/;
+const UPGRADE =
+  /\bapt(-get)? (-\S+ )*(dist-)?upgrade\b|\b(yum|dnf|microdnf)\s+(?:-\S+\s+)*(update|upgrade)\b|\bapk (-\S+ )*upgrade\b/;
 const PURGE =
   /\b(apt-get|apt)\s+(?:-\S+\s+)*(purge|remove|autoremove)\b|\bapk del\b|\b(yum|dnf|microdnf)\s+(?:-\S+\s+)*(remove|erase|autoremove)\b/;
 const DEPENDENCY_INSTALL =
-  /\b(npm (ci|install|i)\b|yarn( install)?(\s|$)|pnpm install|pip3? install -r|pip3? install .*requirements|bundle install|composer install|go mod download|poetry install)/;
+  /\b(npm (ci|install|i)\b|yarn( install)?(\s|$)|pnpm install|pip3? install -r|pip3? install .*requirements|bundle install|composer install|go mod download|go (build|install)\b|poetry install)/;
 const DEPENDENCY_MANIFESTS =
   /package(-lock)?\.json|package\*\.json|yarn\.lock|pnpm-lock|requirements[^ ]*\.txt|Gemfile|composer\.(json|lock)|go\.(mod|sum)|poetry\.lock|pyproject\.toml|Cargo\.(toml|lock)|pom\.xml/;
 
@@ -159,7 +161,7 @@ function aptRules(
       );
     }
   }
-  if (/\bapt(-get)? (-\S+ )*(dist-)?upgrade\b/.test(text)) {
+  if (UPGRADE.test(text)) {
     out.push(
       observation(
         step,
@@ -344,7 +346,7 @@ function copyDestination(
   return { sources: words.slice(0, -1), destination: words[words.length - 1] };
 }
 
-const CREATING_VERB = /\b(mkdir|cp|mv|touch|tee|ln|git clone|wget|curl|tar|unzip|install)\b/;
+const CREATING_VERB = />|\b(mkdir|cp|mv|touch|tee|ln|git clone|wget|curl|tar|unzip|install)\b/;
 
 /**
  * The step that first put `path` (or something under it) into the image:
