@@ -84,8 +84,10 @@ export class RegistryClient {
       }
       if (!response.ok) {
         await response.body?.cancel();
-        const hint =
-          response.status === 401 || response.status === 403
+        const bearer = /^bearer/i.test(response.headers.get('www-authenticate') ?? '');
+        const hint = bearer
+          ? ' The registry asks for a bearer token, which is not supported; use an ECR registry, or an open registry with --registry-url.'
+          : response.status === 401 || response.status === 403
             ? ' The registry refused the credentials: check ecr:GetAuthorizationToken and ecr:BatchGetImage/GetDownloadUrlForLayer permissions.'
             : response.status === 404
               ? ' It does not exist in that repository.'
