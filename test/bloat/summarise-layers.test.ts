@@ -13,6 +13,8 @@ interface FakeImage {
   layers: Buffer[];
   /** Serve these bytes for the first layer instead of the real ones. */
   served?: Buffer;
+  /** Store a manifest body that no longer matches its digest. */
+  alteredManifest?: boolean;
 }
 
 function fleet(images: FakeImage[]): { inventory: Inventory; blobs: Map<string, Buffer> } {
@@ -42,7 +44,7 @@ function fleet(images: FakeImage[]): { inventory: Inventory; blobs: Map<string, 
       },
       layers,
     });
-    inventory.manifests[sha(manifest)] = manifest;
+    inventory.manifests[sha(manifest)] = image.alteredManifest ? `${manifest} ` : manifest;
     inventory.repositories.push({
       name: image.repository,
       images: [
@@ -86,6 +88,11 @@ describe('summarising the layers of a fleet', () => {
         layers: [altered],
         served: gzipOf(await tarOf([{ name: 'a', content: 'tampered' }])),
       },
+      {
+        repository: 'bad-manifest',
+        layers: [gzipOf(await tarOf([{ name: 'm', content: 'm' }]))],
+        alteredManifest: true,
+      },
     ]);
     await summariseLayers(
       inventory,
@@ -99,6 +106,7 @@ describe('summarising the layers of a fleet', () => {
       dotdot: expect.stringMatching(/contains "\.\."/),
       'not-tar': expect.stringMatching(/not a tar archive/),
       altered: expect.stringMatching(/hash to sha256:[0-9a-f]{64}, not to its digest/),
+      'bad-manifest': expect.stringMatching(/manifest body does not match its digest/),
     });
     const bloat = analyseBloat(inventory, { pricePerGbMonthUsd: 0.1 });
     expect(bloat.find((b) => b.repository === 'good')).toMatchObject({

@@ -198,6 +198,18 @@ export function lighterBase(base: BaseImage, steps: HistoryStep[]): LighterBase 
       historyIndex: marker?.historyIndex,
     };
   }
+  if (base.language === 'golang') {
+    // A Go service needs only its binary: the SDK image is a builder, not a runtime.
+    return {
+      from: `golang:${base.languageVersion ?? ''} (the Go SDK image)`,
+      to: 'gcr.io/distroless/static (or scratch), with the binary built in a golang builder stage',
+      savedBytes: BASE_IMAGE_SIZES['golang (full)'] - BASE_IMAGE_SIZES['distroless/static'],
+      needsVerification: true,
+      historyIndex: steps.find(
+        (step) => step.kind === 'ENV' && step.text.includes('GOLANG_VERSION'),
+      )?.historyIndex,
+    };
+  }
   if (base.buildpackDeps) {
     return {
       from: 'buildpack-deps (full)',

@@ -144,6 +144,12 @@ function heavyBase(from: string): { to: string; savedBytes: number } | undefined
       savedBytes: BASE_IMAGE_SIZES[`${short} (full)`] - BASE_IMAGE_SIZES[`${short}-slim`],
     };
   }
+  if (short === 'golang' && !tag.includes('alpine')) {
+    return {
+      to: 'gcr.io/distroless/static (or scratch) as the final stage, building in a golang stage',
+      savedBytes: BASE_IMAGE_SIZES['golang (full)'] - BASE_IMAGE_SIZES['distroless/static'],
+    };
+  }
   if (short === 'buildpack-deps') {
     return {
       to: 'debian:<release>-slim',
@@ -209,7 +215,7 @@ export function analyseDockerfile(
   if (root && heavy) {
     findings.push({
       code: 'heavy-base-image',
-      message: `FROM ${root.from} is a full image on buildpack-deps (compilers, headers, VCS tools); ${heavy.to} is about ${formatBytes(heavy.savedBytes)} smaller.`,
+      message: `FROM ${root.from} is a full build image (compilers, headers, VCS tools) as the final stage; ${heavy.to} is about ${formatBytes(heavy.savedBytes)} smaller.`,
       sizeBytes: heavy.savedBytes,
       basis: 'estimated',
       line: root.line,

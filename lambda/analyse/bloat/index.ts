@@ -39,7 +39,11 @@ interface Candidate {
   storedBytes: number;
 }
 
-function candidates(inventory: Inventory, keep: SummariseOptions['keep']): Candidate[] {
+function candidates(
+  inventory: Inventory,
+  keep: SummariseOptions['keep'],
+  missing: Inventory['missing'],
+): Candidate[] {
   const seen = new Set<string>();
   const list: Candidate[] = [];
   for (const repository of inventory.repositories) {
@@ -49,9 +53,15 @@ function candidates(inventory: Inventory, keep: SummariseOptions['keep']): Candi
       if (keep && !keep(repository.name, image.imageDigest)) continue;
       let manifest: ParsedManifest;
       try {
-        manifest = parseManifest(body, image.imageDigest);
-      } catch {
-        continue; // The scan reports unreadable manifests; nothing to analyse here.
+        // Layers are trusted only through a manifest that matches its digest.
+        manifest = parseManifest(body, image.imageDigest, { verify: true });
+      } catch (error) {
+        missing.push({
+          repository: repository.name,
+          what: `layers of ${image.imageDigest}`,
+          reason: (error as Error).message,
+        });
+        continue;
       }
       if (manifest.kind !== 'image' || !manifest.layers.length) continue;
       seen.add(image.imageDigest);
@@ -100,7 +110,7 @@ export async function summariseLayers(
 ): Promise<void> {
   const { log, cache } = options;
   const limit = pLimit(Math.max(1, options.concurrency));
-  const images = candidates(inventory, options.keep);
+  const images = candidates(inventory, options.keep, inventory.missing);
 
   await Promise.all(
     images.map((image) =>
