@@ -101,4 +101,17 @@ describe('Dockerfile analysis', () => {
     );
     expect(analysis.findings).toEqual([]);
   });
+
+  it('suggests distroless for a Go SDK image used as the final stage, with the verify caveat', () => {
+    const analysis = analyseDockerfile(
+      'FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
+      {
+        name: 'x',
+        pricePerGbMonthUsd: 0.1,
+      },
+    );
+    const tip = analysis.tips.find((t) => t.code === 'smaller-base')!;
+    expect(tip.change).toMatch(/distroless\/static/);
+    expect(tip.caveat).toMatch(/service's own checks/);
+  });
 });
