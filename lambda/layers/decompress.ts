@@ -22,7 +22,9 @@ function startsWith(head: Buffer, magic: number[]): boolean {
 
 function looksLikeTar(head: Buffer): boolean {
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return true;
-  if (head.length < 512) return head.length > 0 && head.every((byte) => byte === 0);
+  // An empty archive is just zero blocks (`docker save` writes one for an empty layer).
+  if (head.length > 0 && head.subarray(0, 512).every((byte) => byte === 0)) return true;
+  if (head.length < 512) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : head[i];
   const stored = parseInt(head.toString('latin1', 148, 156).replace(/\0/g, '').trim(), 8);

@@ -65,6 +65,11 @@ describe('reading a layer blob', () => {
     expect(summary.entries.map((e) => e.path)).toEqual(['README.md']);
   });
 
+  it('reads an empty uncompressed layer (only the end-of-archive blocks)', async () => {
+    const summary = await summarise(Buffer.alloc(1024));
+    expect(summary).toMatchObject({ compression: 'none', sizeBytes: 0, entries: [] });
+  });
+
   it('accepts an archive that ends right after the last file, without padding or end marker', async () => {
     const tar = await tarOf([{ name: 'a', content: 'x'.repeat(700) }]);
     const summary = await summarise(tar.subarray(0, 512 + 700));
