@@ -134,4 +134,22 @@ describe('summarising the layers of a fleet', () => {
     );
     expect(opened).toEqual([]);
   });
+
+  it('starts no new layer when the run is within a minute of its time limit', async () => {
+    const layer = gzipOf(await tarOf([{ name: 'a', content: 'x' }]));
+    const { inventory, blobs } = fleet([{ repository: 'late', layers: [layer] }]);
+    const opened: string[] = [];
+    await summariseLayers(
+      inventory,
+      {
+        open: async (_r, digest) => {
+          opened.push(digest);
+          return Readable.from([blobs.get(digest)!]);
+        },
+      },
+      { byteBudget: 10 ** 9, concurrency: 1, remainingTimeMs: () => 30_000, log: silentLog },
+    );
+    expect(opened.filter((digest) => digest === sha(layer))).toEqual([]);
+    expect(inventory.layerSummaries).toEqual({});
+  });
 });

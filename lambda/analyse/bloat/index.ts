@@ -30,7 +30,15 @@ export interface SummariseOptions {
   keep?: (repository: string, imageDigest: string) => boolean;
   log: Log;
   progress?: (message: string) => void;
+  /**
+   * Milliseconds left for the run. No new layer is started when less than
+   * a minute is left, so the digest is still built and sent in time.
+   */
+  remainingTimeMs?: () => number;
 }
+
+/** Time kept free at the end of a run for planning, the digest and delivery. */
+const STOP_BEFORE_END_MS = 60_000;
 
 interface Candidate {
   repository: string;
@@ -148,6 +156,7 @@ export async function summariseLayers(
 
   const running = new Map<string, Promise<LayerSummary | undefined>>();
   const failed = new Set<string>();
+  const timedOut = new Set<string>();
   let remaining = options.byteBudget;
   let analysed = 0;
   let skipped = 0;
@@ -156,6 +165,10 @@ export async function summariseLayers(
     let task = running.get(layer.digest);
     if (task) return task;
     task = limit(async () => {
+      if (options.remainingTimeMs && options.remainingTimeMs() < STOP_BEFORE_END_MS) {
+        timedOut.add(layer.digest);
+        return undefined;
+      }
       try {
         const summary = await summariseLayer(await source.open(repository, layer.digest), {
           digest: layer.digest,
@@ -212,6 +225,10 @@ export async function summariseLayers(
       );
   }
   await Promise.all(work);
+  if (timedOut.size) {
+    // Like the byte budget, this only lowers the analysed share; the next run continues.
+    log.warn('time ran short; some layers were left for the next run', { layers: timedOut.size });
+  }
   log.info('layer analysis finished', {
     images: images.length,
     analysed,
