@@ -85,6 +85,8 @@ export interface SummariseLayerOptions {
   /** The digest the blob is known by; the bytes must hash to it when `verify` is set. */
   digest: string;
   verify?: boolean;
+  /** Hash every file's data (see LayerEntry.contentHash). @default true */
+  hashContents?: boolean;
   /** Names the image in error messages. */
   image: string;
 }
@@ -98,6 +100,7 @@ export async function summariseLayer(
   options: SummariseLayerOptions,
 ): Promise<LayerSummary> {
   const entries: LayerEntry[] = [];
+  let last: { header: TarHeader; entry: LayerEntry } | undefined;
   let sizeBytes = 0;
   let osRelease: Record<string, string> | undefined;
   const fail = (message: string, cause?: unknown): never => {
@@ -115,6 +118,7 @@ export async function summariseLayer(
         if (path === '') return;
         const entry = entryFor(header, path);
         entries.push(entry);
+        last = { header, entry };
         sizeBytes += header.type === 'file' || header.type === 'other' ? header.sizeBytes : 0;
       },
       wantsData: (header) =>
@@ -124,6 +128,14 @@ export async function summariseLayer(
       data(_header, content) {
         osRelease = parseOsRelease(content.toString('utf8'));
       },
+      contentHash:
+        options.hashContents === false
+          ? undefined
+          : (header, hash) => {
+              if (last?.header === header && last.entry.type === 'file') {
+                last.entry.contentHash = hash.subarray(0, 16).toString('base64url');
+              }
+            },
     });
     for await (const chunk of opened.tar) {
       if (!scanner.finished) scanner.push(chunk);

@@ -8,6 +8,8 @@
  * marker, and it is not part of the image's file system.
  */
 
+import { createHash, type Hash } from 'node:crypto';
+
 const BLOCK = 512;
 
 export type TarEntryType =
@@ -28,6 +30,8 @@ export interface TarScanHandlers {
   /** Return true to receive the entry's data (for small files only). */
   wantsData?(header: TarHeader): boolean;
   data?(header: TarHeader, content: Buffer): void;
+  /** Receives the sha256 of every regular file's data (non-empty files only), when hashing is on. */
+  contentHash?(header: TarHeader, hash: Buffer): void;
 }
 
 /** Why a byte stream is not a readable tar archive. */
@@ -125,6 +129,8 @@ export class TarScanner {
   private longName?: string;
   private longLink?: string;
 
+  private hashing?: { header: TarHeader; hash: Hash };
+
   constructor(private readonly handlers: TarScanHandlers) {}
 
   push(chunk: Buffer): void {
@@ -132,10 +138,14 @@ export class TarScanner {
     while (at < chunk.length && !this.finished) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, chunk.length - at);
-        if (this.collecting) {
+        if (this.collecting || this.hashing) {
           const position = padded(this.dataLength) - this.remaining;
           const wanted = Math.max(0, Math.min(take, this.dataLength - position));
-          if (wanted > 0) this.collecting.parts.push(Buffer.from(chunk.subarray(at, at + wanted)));
+          if (wanted > 0) {
+            const data = chunk.subarray(at, at + wanted);
+            this.hashing?.hash.update(data);
+            this.collecting?.parts.push(Buffer.from(data));
+          }
         }
         this.remaining -= take;
         this.offset += take;
@@ -228,6 +238,9 @@ export class TarScanner {
     // Only regular files carry data; a hard link's size field is ignored, as Go does.
     const dataBytes = type === 'file' || type === 'other' ? size : 0;
     const keep = dataBytes > 0 && this.handlers.wantsData?.(header);
+    if (dataBytes > 0 && type === 'file' && this.handlers.contentHash) {
+      this.hashing = { header, hash: createHash('sha256') };
+    }
     this.startData(dataBytes, keep ? { header, parts: [] } : undefined);
   }
 
@@ -239,6 +252,9 @@ export class TarScanner {
   }
 
   private finishData(): void {
+    const hashing = this.hashing;
+    this.hashing = undefined;
+    if (hashing) this.handlers.contentHash?.(hashing.header, hashing.hash.digest());
     const collecting = this.collecting;
     this.collecting = undefined;
     if (!collecting) return;

@@ -5,7 +5,7 @@
  */
 
 /** Bumped when summaries written by an older release lack something analysis needs. */
-export const LAYER_SUMMARY_FORMAT = 1;
+export const LAYER_SUMMARY_FORMAT = 2;
 
 export type LayerEntryType =
   'file' | 'dir' | 'symlink' | 'hardlink' | 'whiteout' | 'opaque-whiteout' | 'other';
@@ -21,6 +21,12 @@ export interface LayerEntry {
   /** The tar header size: file bytes for regular files, 0 for everything else. */
   sizeBytes: number;
   type: LayerEntryType;
+  /**
+   * For regular files with data: the first 128 bits of the sha256 of the
+   * data, base64url. Tells a re-shipped unchanged file from a changed one,
+   * and finds the same content at several paths.
+   */
+  contentHash?: string;
 }
 
 export interface LayerSummary {

@@ -2,6 +2,8 @@
  * dive's own test archives: the figures dive's tests assert (and, where dive
  * asserts none, those of an independent port of its algorithm) to the exact float.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { diveFigures } from '../../lambda/analyse/bloat/dive';
 import { ImageReadError } from '../../lambda/errors';
@@ -9,6 +11,13 @@ import { openLocalImage, readLocalImage } from '../../lambda/layers/local-image'
 import type { LayerEntry } from '../../lambda/model/layer';
 
 const DIVE = join(__dirname, '../fixtures/images/dive');
+
+/** The README.md every minimal image copies, hashed from the plain root-file-system tar. */
+const README_HASH = createHash('sha256')
+  .update(execFileSync('tar', ['-xOf', join(DIVE, 'test-uncompressed-image.tar'), 'README.md']))
+  .digest()
+  .subarray(0, 16)
+  .toString('base64url');
 
 async function figuresOf(file: string) {
   const image = await readLocalImage(`${DIVE}/${file}`);
@@ -61,7 +70,7 @@ describe("dive's figures", () => {
     expect(image.summaries[0].compression).toBe(compression);
     // The eStargz TOC after the end-of-archive marker is not part of the file system.
     expect(image.summaries[0].entries).toEqual([
-      { path: 'README.md', sizeBytes: 11189, type: 'file' },
+      { path: 'README.md', sizeBytes: 11189, type: 'file', contentHash: README_HASH },
     ]);
     expect(figures).toEqual({
       efficiency: 1,

@@ -244,6 +244,16 @@ describe('stacking layers', () => {
       { hiddenBytes: 0, duplicateBytes: 20 },
     ],
     [
+      'a same-size rewrite with other content (told apart by the content hash)',
+      [[{ ...file('a', 10), contentHash: 'h1' }], [{ ...file('a', 10), contentHash: 'h2' }]],
+      { hiddenBytes: 10, duplicateBytes: 0 },
+    ],
+    [
+      'a same-size re-ship with the same content hash',
+      [[{ ...file('a', 10), contentHash: 'h1' }], [{ ...file('a', 10), contentHash: 'h1' }]],
+      { hiddenBytes: 0, duplicateBytes: 10 },
+    ],
+    [
       'a directory replaced by a file',
       [[file('d/x', 10)], [file('d', 4)]],
       { hiddenBytes: 10, duplicateBytes: 0 },

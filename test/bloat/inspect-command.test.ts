@@ -42,6 +42,12 @@ describe('ecr-janitor inspect', () => {
       tips: expect.any(Array),
     });
     expect(report.layers).toHaveLength(14);
+    // /somefile.txt copied to four other paths: listed with its extra bytes, not counted as bloat.
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'identical-copies', sizeBytes: 25620 }),
+      ]),
+    );
     expect(report.layers[0]).toEqual(
       expect.objectContaining({
         digest: expect.stringMatching(/^sha256:/),

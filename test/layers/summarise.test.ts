@@ -6,6 +6,8 @@ import { normaliseEntryPath, summariseLayer } from '../../lambda/layers/summaris
 import { chunked, gzipOf, tarOf } from './helpers';
 
 const digestOf = (blob: Buffer) => `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+const contentHashOf = (data: string) =>
+  createHash('sha256').update(data).digest().subarray(0, 16).toString('base64url');
 
 async function summarise(blob: Buffer, verify = true) {
   return summariseLayer(chunked(blob), { digest: digestOf(blob), verify, image: 'repo:tag' });
@@ -55,7 +57,21 @@ describe('reading a layer blob', () => {
     const tar = await tarOf([{ name: 'a', content: 'hello' }]);
     const summary = await summarise(encode(tar));
     expect(summary.compression).toBe(compression);
-    expect(summary.entries).toEqual([{ path: 'a', sizeBytes: 5, type: 'file' }]);
+    expect(summary.entries).toEqual([
+      { path: 'a', sizeBytes: 5, type: 'file', contentHash: contentHashOf('hello') },
+    ]);
+  });
+
+  it('hashes file contents, so equal sizes with different bytes can be told apart', async () => {
+    const tar = await tarOf([
+      { name: 'a', content: 'same-size-1' },
+      { name: 'b', content: 'same-size-2' },
+      { name: 'c', content: 'same-size-1' },
+    ]);
+    const [a, b, c] = (await summarise(tar)).entries;
+    expect(a.contentHash).toBe(contentHashOf('same-size-1'));
+    expect(b.contentHash).not.toBe(a.contentHash);
+    expect(c.contentHash).toBe(a.contentHash);
   });
 
   it('stops at the end-of-archive marker, as Go and dive do (an eStargz TOC follows it)', async () => {

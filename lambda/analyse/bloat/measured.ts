@@ -94,7 +94,7 @@ function hiddenObservation(files: HiddenFile[], steps: HistoryStep[]): Observati
     return {
       finding: {
         code: 'duplicate-file',
-        message: `${files.length} file(s), ${formatBytes(bytes)}, shipped again unchanged in size by ${hider.text}; the earlier copy (e.g. /${example}) is dead weight.`,
+        message: `${files.length} file(s), ${formatBytes(bytes)}, shipped again unchanged by ${hider.text}; the earlier copy (e.g. /${example}) is dead weight.`,
         sizeBytes: bytes,
         basis: 'measured',
         path: example,
@@ -199,6 +199,71 @@ const CONTENT_TIPS: Partial<
   },
 };
 
+/** Bytes below which identical copies are listed but not worth a tip. */
+const COPY_TIP_MIN_BYTES = 10_000;
+
+/**
+ * The same content at several visible paths (`cp a b` rather than a link).
+ * Listed, with a tip when it adds up, but not counted as bloat: some copies
+ * are wanted (a file that must exist under two names).
+ */
+function identicalCopies(
+  visible: StackResult['visible'],
+  steps: HistoryStep[],
+): Observation | undefined {
+  const byHash = groupBy(
+    visible.filter((file) => file.type === 'file' && file.contentHash && file.sizeBytes > 0),
+    (file) => file.contentHash!,
+  );
+  const extras: Array<{ path: string; original: string; sizeBytes: number; layerIndex: number }> =
+    [];
+  for (const copies of byHash.values()) {
+    if (copies.length < 2) continue;
+    const [original, ...rest] = copies
+      .slice()
+      .sort((a, b) => a.layerIndex - b.layerIndex || a.path.localeCompare(b.path));
+    for (const copy of rest) {
+      extras.push({
+        path: copy.path,
+        original: original.path,
+        sizeBytes: copy.sizeBytes,
+        layerIndex: copy.layerIndex,
+      });
+    }
+  }
+  if (!extras.length) return undefined;
+  const bytes = sum(extras);
+  const largest = extras.slice().sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+  const source = largestLayer(extras);
+  const maker = instruction(steps, source);
+  return {
+    finding: {
+      code: 'identical-copies',
+      message: `${extras.length} file(s) repeat content found at another path, ${formatBytes(bytes)} of extra copies (e.g. /${largest.path} = /${largest.original}), mostly from ${maker.text}.`,
+      sizeBytes: bytes,
+      basis: 'measured',
+      path: largest.path,
+      layerIndex: source,
+      historyIndex: maker.historyIndex,
+    },
+    tip:
+      bytes >= COPY_TIP_MIN_BYTES
+        ? {
+            code: 'dedupe-copies',
+            title: 'The same files are copied to several paths',
+            historyIndex: maker.historyIndex,
+            savedBytes: bytes,
+            basis: 'measured',
+            change:
+              'Copy each file once and point the other paths at it with a symlink (`ln -s`), or copy it straight to where it is used.',
+            caveat: 'Check that nothing writes to one copy expecting the other to stay unchanged.',
+          }
+        : undefined,
+    layerIndex: source,
+    countsAsBloat: false,
+  };
+}
+
 /** Findings from the stacked layers of one image. */
 export function measuredObservations(stacked: StackResult, steps: HistoryStep[]): Observation[] {
   const observations: Observation[] = [];
@@ -211,6 +276,9 @@ export function measuredObservations(stacked: StackResult, steps: HistoryStep[])
   for (const files of groups.values()) {
     if (sum(files) > 0) observations.push(hiddenObservation(files, steps));
   }
+
+  const copies = identicalCopies(stacked.visible, steps);
+  if (copies) observations.push(copies);
 
   const visibleFiles = stacked.visible.filter(
     (file) => file.type === 'file' || file.type === 'other',

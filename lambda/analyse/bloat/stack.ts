@@ -28,6 +28,7 @@ export interface VisibleFile {
   sizeBytes: number;
   layerIndex: number;
   type: LayerEntryType;
+  contentHash?: string;
 }
 
 export interface StackResult {
@@ -45,6 +46,7 @@ interface Node {
   type: LayerEntryType;
   sizeBytes: number;
   layerIndex: number;
+  contentHash?: string;
 }
 
 function lookup(root: Node, parts: string[]): Node | undefined {
@@ -117,7 +119,13 @@ function applyEntry(root: Node, entry: LayerEntry, layerIndex: number, out: Hidd
     if (existing.type === 'dir') {
       hideTree(existing, entry.path, layerIndex, 'replaced', out);
     } else if (existing.sizeBytes > 0) {
-      const same = entry.type === existing.type && entry.sizeBytes === existing.sizeBytes;
+      // Same content when both hashes are known; else the same size is taken as the same content.
+      const same =
+        entry.type === existing.type &&
+        entry.sizeBytes === existing.sizeBytes &&
+        (entry.contentHash === undefined ||
+          existing.contentHash === undefined ||
+          entry.contentHash === existing.contentHash);
       out.push({
         path: entry.path,
         sizeBytes: existing.sizeBytes,
@@ -127,7 +135,12 @@ function applyEntry(root: Node, entry: LayerEntry, layerIndex: number, out: Hidd
       });
     }
   }
-  parent.children.set(name, { type: entry.type, sizeBytes: entry.sizeBytes, layerIndex });
+  parent.children.set(name, {
+    type: entry.type,
+    sizeBytes: entry.sizeBytes,
+    layerIndex,
+    ...(entry.contentHash ? { contentHash: entry.contentHash } : {}),
+  });
 }
 
 function collectVisible(node: Node, path: string, out: VisibleFile[]): void {
@@ -138,6 +151,7 @@ function collectVisible(node: Node, path: string, out: VisibleFile[]): void {
       sizeBytes: child.sizeBytes,
       layerIndex: child.layerIndex,
       type: child.type,
+      ...(child.contentHash ? { contentHash: child.contentHash } : {}),
     });
     collectVisible(child, childPath, out);
   }
