@@ -113,6 +113,31 @@ describe('tips', () => {
     expect(analysis.tips[0].caveat).toBeUndefined();
   });
 
+  it('split what one later RUN deletes into the cache and the rest, each with its own tip', () => {
+    const analysis = imageOf(
+      [
+        [file('var/lib/apt/lists/main_Packages', 8 * MB), file('tmp/build/app.o', 2 * MB)],
+        [
+          { path: 'var/lib/apt/lists', sizeBytes: 0, type: 'whiteout' },
+          { path: 'tmp/build', sizeBytes: 0, type: 'whiteout' },
+        ],
+      ],
+      [
+        'RUN /bin/sh -c apt-get update && make -C /src OUT=/tmp/build # buildkit',
+        'RUN /bin/sh -c rm -rf /var/lib/apt/lists /tmp/build # buildkit',
+      ],
+    );
+    expect(analysis.findings.map((f) => [f.code, f.sizeBytes])).toEqual([
+      ['cache-cleaned-later', 8 * MB],
+      ['deleted-later', 2 * MB],
+    ]);
+    expect(analysis.tips.map((t) => [t.code, t.historyIndex])).toEqual([
+      ['clean-cache-same-run', 0],
+      ['delete-in-same-layer', 0],
+    ]);
+    expect(analysis.hiddenBytes).toBe(10 * MB);
+  });
+
   it('from the history alone, say a cache tip is a guess', () => {
     const analysis = imageOf(
       [[file('usr/bin/curl', 300000)]],

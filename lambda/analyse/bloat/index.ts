@@ -118,11 +118,13 @@ export async function summariseLayers(
 ): Promise<void> {
   const { log, cache } = options;
   const limit = pLimit(Math.max(1, options.concurrency));
+  // Configs are small: fetch more of them at once than layers.
+  const configLimit = pLimit(Math.max(8, options.concurrency * 4));
   const images = candidates(inventory, options.keep, inventory.missing);
 
   await Promise.all(
     images.map((image) =>
-      limit(async () => {
+      configLimit(async () => {
         const config = image.manifest.config;
         if (!config || inventory.configs[config.digest]) return;
         try {

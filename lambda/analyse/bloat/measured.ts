@@ -268,11 +268,18 @@ function identicalCopies(
 export function measuredObservations(stacked: StackResult, steps: HistoryStep[]): Observation[] {
   const observations: Observation[] = [];
 
-  const groups = groupBy(
-    stacked.hidden,
-    (file) =>
-      `${file.hiddenByLayer}:${file.reason === 'duplicate' ? 'dup' : file.reason === 'overwritten' || file.reason === 'replaced' ? 'over' : 'del'}`,
-  );
+  // One observation per hiding layer and kind, with caches apart so their tip names only them.
+  const groups = groupBy(stacked.hidden, (file) => {
+    const kind =
+      file.reason === 'duplicate'
+        ? 'dup'
+        : file.reason === 'overwritten' || file.reason === 'replaced'
+          ? 'over'
+          : 'del';
+    const category = classifyPath(file.path);
+    const cache = category && CACHE_CATEGORIES.has(category) ? category : '';
+    return `${file.hiddenByLayer}:${kind}:${kind === 'del' ? cache : ''}`;
+  });
   for (const files of groups.values()) {
     if (sum(files) > 0) observations.push(hiddenObservation(files, steps));
   }
