@@ -63,17 +63,23 @@ export class RegistryClient {
     };
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       let response: Response;
+      // The timeout covers the wait for the response headers only: a large
+      // layer may take minutes to stream, and aborting would cut it short.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 30000);
       try {
         response = await this.fetch(url, {
           headers,
           redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30000),
+          signal: controller.signal,
         });
       } catch (error) {
         throw new RegistryError(
           `cannot reach the registry at ${new URL(url).origin}: ${(error as Error).message}`,
           { cause: error },
         );
+      } finally {
+        clearTimeout(timer);
       }
       if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
         await response.body?.cancel();

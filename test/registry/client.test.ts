@@ -187,3 +187,30 @@ describe('ECR registry credentials from a real ECR endpoint (moto)', () => {
     );
   });
 });
+
+describe('the registry client timeout', () => {
+  it('covers the wait for headers only, not a slow body', async () => {
+    const slow = await listen((_req, res) => {
+      res.writeHead(200);
+      res.write('part-1 ');
+      setTimeout(() => res.end('part-2'), 300);
+    });
+    try {
+      const client = new RegistryClient({ baseUrl: slow.url, timeoutMs: 100 });
+      expect(await read(await client.openBlob('app', 'sha256:1'))).toBe('part-1 part-2');
+    } finally {
+      slow.server.close();
+    }
+  });
+
+  it('gives up when no headers come in time', async () => {
+    const silent = await listen(() => undefined);
+    try {
+      const client = new RegistryClient({ baseUrl: silent.url, timeoutMs: 100 });
+      await expect(client.openBlob('app', 'sha256:1')).rejects.toThrow(/cannot reach the registry/);
+    } finally {
+      silent.server.closeAllConnections();
+      silent.server.close();
+    }
+  });
+});
