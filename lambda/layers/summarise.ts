@@ -178,5 +178,8 @@ export async function summariseLayer(
       return fail(`the gzip stream is corrupt (${message})`, error);
     }
     throw error;
+  } finally {
+    // On failure the rest of the blob is unread: release the file or connection behind it.
+    (blob as { destroy?: () => void }).destroy?.();
   }
 }
