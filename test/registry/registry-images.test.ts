@@ -152,6 +152,12 @@ describe('images served by a local docker-registry', () => {
     expect(analysis.findings.find((f) => f.code === 'cache-cleaned-later')?.sizeBytes).toBe(50000);
     expect(analysis.findings.find((f) => f.code === 'deleted-later')?.sizeBytes).toBe(7000);
     expect(analysis.findings.find((f) => f.code === 'vcs-folder')?.sizeBytes).toBe(7000);
+    // Every byte of bloat is in exactly one finding, on the layer that holds it.
+    expect(analysis.findings.reduce((sum, f) => sum + f.sizeBytes, 0)).toBe(95100);
+    expect(analysis.findings.find((f) => f.code === 'duplicate-file')).toMatchObject({
+      layerIndex: 0,
+      layerDigest: image.layers[0].digest,
+    });
   });
 
   it('reads each shared layer once, caches it by digest, and measures both images', async () => {

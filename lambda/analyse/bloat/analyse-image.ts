@@ -215,7 +215,9 @@ export function analyseImage(input: ImageInput): ImageAnalysis {
     .map((o) => {
       const layerIndex = o.layerIndex ?? o.finding.layerIndex;
       const digest = layerIndex === undefined ? undefined : layers[layerIndex]?.digest;
-      return digest ? { ...o.finding, layerDigest: digest } : o.finding;
+      // A finding's size is its share of bloat bytes; advice keeps its bytes in message and tip.
+      const finding = o.countsAsBloat ? o.finding : { ...o.finding, sizeBytes: 0 };
+      return digest ? { ...finding, layerDigest: digest } : finding;
     })
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.code.localeCompare(b.code));
   const configBytes = input.config ? Buffer.byteLength(input.config) : 0;

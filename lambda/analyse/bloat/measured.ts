@@ -98,7 +98,7 @@ function hiddenObservation(files: HiddenFile[], steps: HistoryStep[]): Observati
         sizeBytes: bytes,
         basis: 'measured',
         path: example,
-        layerIndex: hiddenBy,
+        layerIndex: source,
         historyIndex: hider.historyIndex,
       },
       tip: ownership
