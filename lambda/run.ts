@@ -121,6 +121,7 @@ export async function runJanitor(request: RunRequest, deps: RunDeps): Promise<Ru
       keep: (repository, digest) => !deleting.has(`${repository}@${digest}`),
       log,
       progress: deps.progress,
+      remainingTimeMs: deps.remainingTimeMs,
     });
   }
   if (request.saveSnapshotFile) await saveSnapshot(request.saveSnapshotFile, inventory);

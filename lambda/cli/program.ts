@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DIGEST_FORMATS } from '../digest/render';
+import { runInspectCommand, type InspectCommandOptions } from './inspect';
 import { runReportCommand, type ReportCommandOptions } from './report';
 
 export interface CliIo {
@@ -75,5 +76,57 @@ export function buildProgram(io: CliIo): Command {
     runReportCommand({ ...options, apply: true }, io),
   );
 
+  addInspectCommand(program, io);
+
   return program;
+}
+
+function nonNegative(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) {
+    throw new InvalidArgumentError(`"${value}" is not a non-negative number.`);
+  }
+  return number;
+}
+
+function ratio(value: string): number {
+  const number = nonNegative(value);
+  if (number > 1) {
+    throw new InvalidArgumentError(`"${value}" is not a ratio between 0 and 1 (0.9 means 90 %).`);
+  }
+  return number;
+}
+
+function addInspectCommand(program: Command, io: CliIo): void {
+  program
+    .command('inspect')
+    .description(
+      'bloat analysis of one image: a docker save archive, an OCI archive or layout folder, or a registry reference',
+    )
+    .argument('<image>', 'file, folder, or registry reference (host/repository:tag or @digest)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
+    )
+    .option(
+      '--registry-url <url>',
+      'registry address to use instead of https://<host> (e.g. http://127.0.0.1:5000)',
+    )
+    .option('--region <region>', 'AWS region for an ECR reference (default: from the host)')
+    .option('--profile <name>', 'AWS named profile for an ECR reference')
+    .option(
+      '--platform <os/arch>',
+      'image to pick from a multi-platform index (default linux/amd64)',
+    )
+    .option('--price-per-gb-month <usd>', 'storage price for the money figures', nonNegative, 0.1)
+    .option('--max-wasted-bytes <bytes>', "fail when dive's wasted bytes exceed this", nonNegative)
+    .option('--max-bloat-bytes <bytes>', 'fail when our bloat bytes exceed this', nonNegative)
+    .option('--min-efficiency <ratio>', "fail when dive's efficiency is below this (0..1)", ratio)
+    .option(
+      '--max-user-wasted-percent <ratio>',
+      "fail when dive's user wasted ratio exceeds this (0..1)",
+      ratio,
+    )
+    .action((image: string, options: InspectCommandOptions) =>
+      runInspectCommand(image, options, io),
+    );
 }

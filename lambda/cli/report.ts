@@ -6,6 +6,8 @@ import { loadConfigFile } from '../config/load';
 import { parseConfig } from '../config/schema';
 import { renderDigest, type DigestFormat } from '../digest/render';
 import { ConfigError } from '../errors';
+import { RegistryClient, registryBlobSource } from '../registry/client';
+import { ecrRegistryOptions } from '../registry/ecr-auth';
 import { runJanitor } from '../run';
 import { jsonLinesLog } from '../util/log';
 import { FileStore } from '../util/store';
@@ -50,6 +52,17 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
   const started = Date.now();
   const timeBudgetMs = options.timeBudget ? options.timeBudget * 1000 : undefined;
   const progress = (message: string) => io.stderr(`${message}\n`);
+  const clients = options.snapshot
+    ? undefined
+    : createAwsClients({ region: options.region, profile: options.profile });
+  // Layers come from the account's ECR registry API, or from --registry-url (no auth) when given.
+  const blobSource = clients
+    ? registryBlobSource(
+        new RegistryClient(
+          options.registryUrl ? { baseUrl: options.registryUrl } : ecrRegistryOptions(clients.ecr),
+        ),
+      )
+    : undefined;
   try {
     const { digest } = await runJanitor(
       {
@@ -60,9 +73,8 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
         saveSnapshotFile: options.saveSnapshot,
       },
       {
-        clients: options.snapshot
-          ? undefined
-          : createAwsClients({ region: options.region, profile: options.profile }),
+        clients,
+        blobSource,
         cache: new FileStore(join(options.stateDir, 'cache')),
         state: new FileStore(options.stateDir),
         log: jsonLinesLog(io.stderr, options.verbose ? 'debug' : 'warn'),

@@ -141,7 +141,7 @@ export function tipParts(tip: Tip): { sentence: string; caveat?: string } {
   const where = tip.instruction ? ` (${tip.instruction.trim()})` : '';
   const amount = `${tip.basis === 'estimated' ? 'an estimated ' : ''}${formatBytes(tip.savedBytes)}`;
   return {
-    sentence: `${tip.title} in ${tip.image}${where}: ${tip.change}; saves ${amount} (${formatUsd(tip.monthlyCostUsd)}/month).`,
+    sentence: `${tip.title} in ${tip.image}${where}: ${tip.change.trim().replace(/\.$/, '')}; saves ${amount} (${formatUsd(tip.monthlyCostUsd)}/month).`,
     caveat: tip.caveat?.trim() || undefined,
   };
 }

@@ -5,10 +5,20 @@ export interface Finding {
   /** Stable code, e.g. `hidden-file`, `duplicate-file`, `apt-cache`, `vcs-folder`, `secret-file`. */
   code: string;
   message: string;
+  /**
+   * Bytes this finding adds to the image's bloat bytes. 0 for advice and for
+   * security-only findings; their bytes, if any, are in the message and the tip.
+   */
   sizeBytes: number;
   basis: Basis;
   path?: string;
+  /** Index (in the manifest's layers) of the layer holding the bytes. */
   layerIndex?: number;
+  /**
+   * Digest of the layer holding the bytes, when known. Images of a repository
+   * that share a layer share its bloat: count it once per digest.
+   */
+  layerDigest?: string;
   historyIndex?: number;
   /** Set for findings that are a security concern too (`.env`, keys). */
   security?: boolean;

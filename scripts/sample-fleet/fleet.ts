@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InUseReference, RepositoryRecord } from '../../lambda/model/inventory';
+import { readLocalImage } from '../../lambda/layers/local-image';
 import type { LayerSummary } from '../../lambda/model/layer';
 import { MEDIA_TYPES } from '../../lambda/model/manifest';
 import {
@@ -421,7 +422,47 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
   // imported/third-party: images whose configs are real public image configs.
   await importedConfigs();
 
-  return { repositories, documents, inUse, layerSummaries: {} };
+  // tools/dive-demo: real image archives, with their real configs, layer
+  // digests and sizes, and the layer contents summarised for bloat analysis.
+  const layerSummaries: Record<string, LayerSummary> = {};
+  await diveImages(layerSummaries);
+
+  return { repositories, documents, inUse, layerSummaries };
+
+  async function diveImages(summaries: Record<string, LayerSummary>) {
+    const folder = join(__dirname, '..', '..', 'test', 'fixtures', 'images', 'dive');
+    const archives: [string, string, number][] = [
+      ['test-docker-image.tar', 'docker-save', 40],
+      ['test-kaniko-image.tar', 'kaniko', 30],
+      ['test-oci-gzip-image.tar', 'oci-gzip', 20],
+      ['test-oci-zstd-image.tar', 'oci-zstd', 10],
+    ];
+    const images: RepositoryRecord['images'] = [];
+    for (const [file, tag, ageDays] of archives) {
+      const image = await readLocalImage(join(folder, file));
+      documents.manifests[image.manifestDigest] = image.manifest;
+      documents.configs[image.configDigest] = image.config;
+      for (const summary of image.summaries) summaries[summary.digest] = summary;
+      const reported = image.layers.reduce((sum, layer) => sum + layer.sizeBytes, 0);
+      const mediaType = (JSON.parse(image.manifest) as { mediaType?: string }).mediaType;
+      images.push(
+        imageRecord(
+          { digest: image.manifestDigest, sizeBytes: Buffer.byteLength(image.manifest) },
+          mediaType ?? MEDIA_TYPES.ociManifest,
+          [tag],
+          reported,
+          daysAgo(ageDays),
+        ),
+      );
+    }
+    repositories.push({
+      name: 'tools/dive-demo',
+      arn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/tools/dive-demo`,
+      uri: `${REGISTRY}/tools/dive-demo`,
+      createdAt: daysAgo(400).toISOString(),
+      images,
+    });
+  }
 
   function platformBase() {
     const images: RepositoryRecord['images'] = [];
@@ -506,7 +547,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
   }
 
   async function importedConfigs() {
-    const folder = join(__dirname, '..', '..', 'test', 'fixtures', 'configs');
+    const folder = join(__dirname, '..', '..', 'test', 'fixtures', 'images', 'configs');
     const sources: [string, string, number][] = [
       ['node-10.4.0-dockergoof.json', 'dockergoof', 380],
       ['anchore-engine-0.8.1-multistage.json', 'anchore-engine-0.8.1', 290],

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../../lambda/model/digest';
 
@@ -52,7 +53,17 @@ describe('report on the bundled sample fleet', () => {
       const sum = digest.repositories.reduce((total, r) => total + r[field], 0);
       expect(digest.totals[field]).toBe(sum);
     }
-    expect(digest.repositories.length).toBe(14);
+    const snapshot = JSON.parse(readFileSync(join(ROOT, 'sample', 'fleet.json'), 'utf8'));
+    expect(digest.repositories.map((r) => r.name).sort()).toEqual(
+      snapshot.repositories.map((r: { name: string }) => r.name).sort(),
+    );
+  });
+
+  it('measures bloat from the layer contents of the images built from real archives', () => {
+    const demo = digest.repositories.find((r) => r.name === 'tools/dive-demo');
+    expect(demo?.bloatBytes).toBeGreaterThan(0);
+    expect(digest.analysedShare).toBeGreaterThan(0);
+    expect(demo?.tips.some((tip) => tip.basis === 'measured')).toBe(true);
   });
 
   it('keeps the image an ECS service pins by digest, and says why', () => {
