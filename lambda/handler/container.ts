@@ -12,8 +12,11 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
+import type { BlobSource } from '../analyse/bloat';
 import { sdkConfig } from '../aws/clients';
 import { createSlackClient } from '../notify';
+import { RegistryClient, registryBlobSource } from '../registry/client';
+import { ecrRegistryOptions } from '../registry/ecr-auth';
 import type { Log } from '../util/log';
 import { ENV, METRICS } from './contract';
 import { readEnvironment, type HandlerEnvironment } from './environment';
@@ -75,9 +78,16 @@ export function containerDeps(
     return secretArn ? secretsManagerToken(new SecretsManagerClient(config), secretArn) : undefined;
   });
 
+  // Layer blobs come from the account's ECR registry API, authorised with
+  // a GetAuthorizationToken token that the client renews before it expires.
+  const blobSource = once<BlobSource>(() =>
+    registryBlobSource(new RegistryClient(ecrRegistryOptions(clients().ecr))),
+  );
+
   return {
     environment,
     clients,
+    blobSource,
     slackToken,
     slackClient: (token) => createSlackClient(token, log, { slackApiUrl }),
     log,
