@@ -2,7 +2,7 @@
  * Base images of the sample fleet, as history steps with layer sizes close
  * to the real compressed sizes of the public images they stand for.
  */
-import { layerBlob, MB, type HistoryStep } from './build';
+import { contentHash, layerBlob, MB, type HistoryStep } from './build';
 
 const sh = (command: string) => `/bin/sh -c ${command}`;
 const nop = (instruction: string) => `/bin/sh -c #(nop)  ${instruction}`;
@@ -10,7 +10,7 @@ const nop = (instruction: string) => `/bin/sh -c #(nop)  ${instruction}`;
 function debian(name: string, rootfsMb: number): HistoryStep[] {
   return [
     {
-      createdBy: `/bin/sh -c #(nop) ADD file:${name}-rootfs in / `,
+      createdBy: `/bin/sh -c #(nop) ADD file:${contentHash(`${name}-rootfs`)} in / `,
       layer: layerBlob(`${name}-rootfs`, rootfsMb * MB),
     },
     { createdBy: nop('CMD ["bash"]') },
@@ -68,7 +68,7 @@ export const nodeFull: HistoryStep[] = [
 /** node:20-alpine. */
 export const nodeAlpine: HistoryStep[] = [
   {
-    createdBy: '/bin/sh -c #(nop) ADD file:alpine-3.19-rootfs in / ',
+    createdBy: `/bin/sh -c #(nop) ADD file:${contentHash('alpine-3.19-rootfs')} in / `,
     layer: layerBlob('alpine-3.19-rootfs', 3.4 * MB),
   },
   { createdBy: nop('CMD ["/bin/sh"]') },
@@ -85,7 +85,7 @@ export const nodeAlpine: HistoryStep[] = [
 /** nginx:1.25-alpine. */
 export const nginxAlpine: HistoryStep[] = [
   {
-    createdBy: '/bin/sh -c #(nop) ADD file:alpine-3.18-rootfs in / ',
+    createdBy: `/bin/sh -c #(nop) ADD file:${contentHash('alpine-3.18-rootfs')} in / `,
     layer: layerBlob('alpine-3.18-rootfs', 3.3 * MB),
   },
   { createdBy: nop('CMD ["/bin/sh"]') },
@@ -149,7 +149,7 @@ export const golangFull: HistoryStep[] = [
 /** nvidia/cuda:12.3-devel-ubuntu22.04: very large, with the full toolchain. */
 export const cudaDevel: HistoryStep[] = [
   {
-    createdBy: '/bin/sh -c #(nop) ADD file:jammy-rootfs in / ',
+    createdBy: `/bin/sh -c #(nop) ADD file:${contentHash('jammy-rootfs')} in / `,
     layer: layerBlob('jammy-rootfs', 30 * MB),
   },
   { createdBy: nop('CMD ["/bin/bash"]') },

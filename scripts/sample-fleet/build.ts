@@ -32,6 +32,14 @@ export function layerBlob(seed: string, sizeBytes: number): Blob {
   };
 }
 
+/**
+ * The content hash the legacy builder writes for a copied file or folder
+ * (`COPY dir:<hash> in /app`), made from a name.
+ */
+export function contentHash(seed: string): string {
+  return createHash('sha256').update(`content:${seed}`).digest('hex');
+}
+
 export interface HistoryStep {
   createdBy: string;
   /** Compressed size of the layer this step made; absent for metadata-only steps. */

@@ -23,6 +23,7 @@ import {
   sh,
 } from './bases';
 import {
+  contentHash,
   DAY_MS,
   DocumentStore,
   imageRecord,
@@ -119,7 +120,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
         ...nodeFull,
         { createdBy: nop('WORKDIR /app'), layer: layerBlob('api-workdir', 93) },
         {
-          createdBy: '/bin/sh -c #(nop) COPY dir:app-src in /app ',
+          createdBy: `/bin/sh -c #(nop) COPY dir:${contentHash('app-src')} in /app `,
           layer: layerBlob(`api-src-${i}`, jitterMb(9)),
         },
         { createdBy: sh('npm install'), layer: layerBlob(`api-deps-${i}`, jitterMb(88)) },
@@ -196,7 +197,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
         ...golangFull,
         { createdBy: nop('WORKDIR /src') },
         {
-          createdBy: '/bin/sh -c #(nop) COPY dir:billing-src in /src ',
+          createdBy: `/bin/sh -c #(nop) COPY dir:${contentHash('billing-src')} in /src `,
           layer: layerBlob(`billing-src-${i}`, jitterMb(14)),
         },
         {
@@ -246,7 +247,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
         ...nodeFull,
         { createdBy: nop('WORKDIR /app') },
         {
-          createdBy: '/bin/sh -c #(nop) COPY dir:reports-src in /app ',
+          createdBy: `/bin/sh -c #(nop) COPY dir:${contentHash('reports-src')} in /app `,
           layer: layerBlob(`reports-src-${i}`, jitterMb(4)),
         },
         {
@@ -287,7 +288,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
         ...pythonFull,
         { createdBy: nop('WORKDIR /app') },
         {
-          createdBy: '/bin/sh -c #(nop) COPY file:requirements in /app/requirements.txt ',
+          createdBy: `/bin/sh -c #(nop) COPY file:${contentHash('requirements')} in /app/requirements.txt `,
           layer: layerBlob(`report-req-${Math.floor(i / 3)}`, 700),
         },
         {
@@ -295,7 +296,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
           layer: layerBlob(`report-deps-${Math.floor(i / 3)}`, jitterMb(140)),
         },
         {
-          createdBy: '/bin/sh -c #(nop) COPY dir:report-src in /app ',
+          createdBy: `/bin/sh -c #(nop) COPY dir:${contentHash('report-src')} in /app `,
           layer: layerBlob(`report-src-${i}`, jitterMb(3)),
         },
       ],
@@ -319,7 +320,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
           layer: layerBlob(`ci-tools-${Math.floor(i / 8)}`, jitterMb(120)),
         },
         {
-          createdBy: '/bin/sh -c #(nop) COPY file:runner in /usr/local/bin/runner ',
+          createdBy: `/bin/sh -c #(nop) COPY file:${contentHash('runner')} in /usr/local/bin/runner `,
           layer: layerBlob(`ci-runner-${i}`, jitterMb(18)),
         },
       ],

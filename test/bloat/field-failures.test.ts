@@ -223,6 +223,22 @@ describe('tips', () => {
     );
     expect(good.tips.find((t) => t.code === 'copy-order')).toBeUndefined();
   });
+
+  it('flag a directory copy before the install in the legacy builder form, where the source is a hash', () => {
+    const legacy = imageOf(
+      [[file('app/x', 1)], [file('app/node_modules/a', 1)]],
+      [
+        '/bin/sh -c #(nop) COPY dir:0c5f4ea4b1f3e0b3c2f6a1d9e8b7c6a5 in /app ',
+        '/bin/sh -c npm install',
+      ],
+    );
+    expect(legacy.tips.find((t) => t.code === 'copy-order')).toMatchObject({ historyIndex: 0 });
+    const singleFile = imageOf(
+      [[file('app/package.json', 1)], [file('app/node_modules/a', 1)]],
+      ['/bin/sh -c #(nop) COPY file:9a8b7c6d in /app/package.json ', '/bin/sh -c npm install'],
+    );
+    expect(singleFile.tips.find((t) => t.code === 'copy-order')).toBeUndefined();
+  });
 });
 
 describe('empty things', () => {

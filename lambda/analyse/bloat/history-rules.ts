@@ -168,8 +168,11 @@ function copyOrderRule(steps: HistoryStep[], context: HistoryContext): Observati
   const wholeContext = steps.findIndex(
     (step) =>
       (step.kind === 'COPY' || step.kind === 'ADD') &&
-      /^(\.\/?|\.\s)/.test(step.text) &&
-      /^\.\/?\s+\S+$/.test(step.text.replace(/--\S+\s+/g, '')),
+      // `COPY . .` as BuildKit and kaniko record it, or a directory copy as the
+      // legacy builder records it (`COPY dir:<content hash> in /app`), which
+      // hides the source but is what `COPY . .` becomes there.
+      (/^\.\/?\s+\S+$/.test(step.text.replace(/--\S+\s+/g, '')) ||
+        /^dir:[0-9a-f]+ in \S+$/.test(step.text.trim())),
   );
   if (wholeContext < 0) return undefined;
   const install = steps
