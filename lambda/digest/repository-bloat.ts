@@ -24,8 +24,10 @@ export function repositoryBloatBytes(kept: ImageBloat[], manifests: ManifestInde
     for (const finding of image.findings) {
       const size = safeBytes(finding.sizeBytes);
       findingsBytes += size;
-      const layer = finding.layerIndex === undefined ? undefined : layers[finding.layerIndex];
-      if (layer) byLayer.set(layer.digest, (byLayer.get(layer.digest) ?? 0) + size);
+      const layer =
+        finding.layerDigest ??
+        (finding.layerIndex === undefined ? undefined : layers[finding.layerIndex]?.digest);
+      if (layer) byLayer.set(layer, (byLayer.get(layer) ?? 0) + size);
     }
 
     // Findings may overlap (a hidden file inside a cache folder); the image's

@@ -29,7 +29,11 @@ export interface ImageBloat {
   imageDigest: string;
   /** `repository:tag` or `repository@digest`, for people. */
   image: string;
-  /** Bytes inside the image that a better build would not ship, without double counting. */
+  /**
+   * Bytes inside the image that a better build would not ship, without
+   * double counting, as the registry stores them (compressed), so they add
+   * up with stored and reclaimable bytes.
+   */
   bloatBytes: number;
   basis: Basis;
   findings: Finding[];

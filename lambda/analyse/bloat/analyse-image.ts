@@ -53,6 +53,12 @@ export interface ImageAnalysis extends ImageBloat {
   totalBytes: number;
   /** Sum of file sizes over all layers, when measured. */
   uncompressedBytes: number | null;
+  /**
+   * Bloat bytes as the registry stores them: measured file bytes scaled by
+   * their layer's compression ratio, so they add up with stored and
+   * reclaimable bytes (which are compressed) in the digest.
+   */
+  storedBloatBytes: number;
   layers: LayerReport[];
   /** Bytes of files deleted or replaced by a later layer; null when not measured. */
   hiddenBytes: number | null;
@@ -211,6 +217,20 @@ export function analyseImage(input: ImageInput): ImageAnalysis {
     }, 0);
   }
 
+  const storedBloatBytes = measured
+    ? Math.min(
+        bloatBytes,
+        Math.round(
+          observations
+            .filter((o) => o.countsAsBloat && o.finding.basis === 'measured')
+            .reduce(
+              (sum, o) => sum + o.finding.sizeBytes * ratio(o.layerIndex ?? o.finding.layerIndex),
+              0,
+            ),
+        ),
+      )
+    : bloatBytes;
+
   const findings: Finding[] = observations
     .map((o) => {
       const layerIndex = o.layerIndex ?? o.finding.layerIndex;
@@ -232,6 +252,7 @@ export function analyseImage(input: ImageInput): ImageAnalysis {
     measured,
     totalBytes: layers.reduce((sum, layer) => sum + layer.sizeBytes, 0) + configBytes,
     uncompressedBytes: measured ? summaries.reduce((sum, s) => sum + s!.sizeBytes, 0) : null,
+    storedBloatBytes,
     layers: layers.map((layer, layerIndex) => {
       const step = steps.find((s) => s.layerIndex === layerIndex);
       const summary = input.summaries[layer.digest];

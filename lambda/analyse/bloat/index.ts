@@ -278,7 +278,7 @@ export function analyseBloat(
         repository: analysis.repository,
         imageDigest: analysis.imageDigest,
         image: analysis.image,
-        bloatBytes: analysis.bloatBytes,
+        bloatBytes: analysis.storedBloatBytes,
         basis: analysis.basis,
         findings: analysis.findings,
         tips: analysis.tips,
