@@ -9,6 +9,7 @@ import type { Basis, Tip } from '../../model/digest';
 import type { LayerSummary } from '../../model/layer';
 import type { BlobRef } from '../../model/manifest';
 import { identifyBaseImage, lighterBase, type BaseImage } from './base-image';
+import { HISTORY_CACHE_CODES } from './cache-rules';
 import { diveFigures, type DiveFigures } from './dive';
 import { historySteps, parseConfig, describeStep, type HistoryStep } from './history';
 import { historyObservations } from './history-rules';
@@ -69,16 +70,7 @@ export interface ImageAnalysis extends ImageBloat {
   baseImage: BaseImage;
 }
 
-const CACHE_FROM_HISTORY = new Set([
-  'apt-lists-left',
-  'apk-cache-left',
-  'yum-cache-left',
-  'pip-cache-left',
-  'npm-cache-left',
-  'yarn-cache-left',
-  'deleted-later',
-  'toolchain-in-image',
-]);
+const CACHE_FROM_HISTORY = new Set([...HISTORY_CACHE_CODES, 'deleted-later', 'toolchain-in-image']);
 
 function baseImageObservation(base: BaseImage, steps: HistoryStep[]): Observation | undefined {
   const lighter = lighterBase(base, steps);

@@ -12,6 +12,16 @@ import {
 } from './history-context';
 import { CACHE_MOUNT_CAVEAT, formatBytes, type Observation } from './observation';
 
+/** Codes of the history observations that guess at a package-manager cache left in a layer. */
+export const HISTORY_CACHE_CODES: ReadonlySet<string> = new Set([
+  'apt-lists-left',
+  'apk-cache-left',
+  'yum-cache-left',
+  'pip-cache-left',
+  'npm-cache-left',
+  'yarn-cache-left',
+]);
+
 const UPGRADE =
   /\bapt(-get)? (-\S+ )*(dist-)?upgrade\b|\b(yum|dnf|microdnf)\s+(?:-\S+\s+)*(update|upgrade)\b|\bapk (-\S+ )*upgrade\b/;
 

@@ -9,6 +9,7 @@ import type { Finding } from '../../model/bloat';
 import type { Tip } from '../../model/digest';
 import { monthlyCostUsd } from '../accounting';
 import { BASE_IMAGE_SIZES } from './base-image';
+import { HISTORY_CACHE_CODES } from './cache-rules';
 import { describeStep, type HistoryStep, type StepKind } from './history';
 import { historyObservations } from './history-rules';
 import { DEFAULT_COMPRESSION_RATIO } from './analyse-image';
@@ -120,15 +121,6 @@ function stepsOf(instructions: Instruction[]): HistoryStep[] {
   });
 }
 
-const CACHE_CODES = new Set([
-  'apt-lists-left',
-  'apk-cache-left',
-  'yum-cache-left',
-  'pip-cache-left',
-  'npm-cache-left',
-  'yarn-cache-left',
-]);
-
 const LANGUAGES = ['node', 'python', 'ruby'];
 
 function heavyBase(from: string): { to: string; savedBytes: number } | undefined {
@@ -196,7 +188,7 @@ export function analyseDockerfile(
   for (const observation of historyObservations({ steps: finalSteps, layerSizes: [] })) {
     const index = observation.finding.historyIndex!;
     if (observation.finding.code === 'copy-before-install') continue;
-    if (CACHE_CODES.has(observation.finding.code) && cacheMounted.has(index)) continue;
+    if (HISTORY_CACHE_CODES.has(observation.finding.code) && cacheMounted.has(index)) continue;
     results.push({ observation, instruction: finalInstructions[index], step: finalSteps[index] });
   }
   for (const stage of stages) {
