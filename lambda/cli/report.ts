@@ -1,7 +1,7 @@
 /** `ecr-janitor report` and `ecr-janitor apply`. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAwsClients, explainAwsError } from '../aws/clients';
+import { createAwsClients, explainAwsError, type AwsClients } from '../aws/clients';
 import { loadConfigFile } from '../config/load';
 import { parseConfig } from '../config/schema';
 import { renderDigest, type DigestFormat } from '../digest/render';
@@ -31,6 +31,31 @@ export interface ReportCommandOptions {
   apply: boolean;
 }
 
+/**
+ * Layers come from --registry-url (no auth) when given, else from the
+ * account's ECR registry API. With a custom AWS endpoint (a local stand-in
+ * such as moto) the registry host derived from the account would be the real
+ * ECR, which such a setup does not mean to reach, so layers are not read.
+ */
+function layerBlobSource(
+  ecr: AwsClients['ecr'],
+  options: ReportCommandOptions,
+  io: CliIo,
+  progress: (message: string) => void,
+) {
+  if (options.registryUrl) {
+    return registryBlobSource(new RegistryClient({ baseUrl: options.registryUrl }));
+  }
+  const endpoint = io.env.AWS_ENDPOINT_URL_ECR ?? io.env.AWS_ENDPOINT_URL;
+  if (endpoint) {
+    progress(
+      `layer analysis skipped: AWS_ENDPOINT_URL points the SDK at ${endpoint}, and layer blobs are read through the registry API, not the SDK; pass --registry-url to read them`,
+    );
+    return undefined;
+  }
+  return registryBlobSource(new RegistryClient(ecrRegistryOptions(ecr)));
+}
+
 export async function runReportCommand(options: ReportCommandOptions, io: CliIo): Promise<void> {
   if (options.apply && !options.yes) {
     throw new ConfigError(
@@ -55,14 +80,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
   const clients = options.snapshot
     ? undefined
     : createAwsClients({ region: options.region, profile: options.profile });
-  // Layers come from the account's ECR registry API, or from --registry-url (no auth) when given.
-  const blobSource = clients
-    ? registryBlobSource(
-        new RegistryClient(
-          options.registryUrl ? { baseUrl: options.registryUrl } : ecrRegistryOptions(clients.ecr),
-        ),
-      )
-    : undefined;
+  const blobSource = clients ? layerBlobSource(clients.ecr, options, io, progress) : undefined;
   try {
     const { digest } = await runJanitor(
       {

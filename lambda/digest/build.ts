@@ -3,7 +3,12 @@ import { ManifestIndex, monthlyCostUsd, RepositoryBlobs } from '../analyse/accou
 import type { JanitorConfig } from '../config/schema';
 import type { ImageBloat } from '../model/bloat';
 import type { Digest, RepositoryDigest, Tip, Totals, Warning } from '../model/digest';
-import type { Inventory, MissingPart, RepositoryRecord } from '../model/inventory';
+import {
+  isAnalysisGap,
+  type Inventory,
+  type MissingPart,
+  type RepositoryRecord,
+} from '../model/inventory';
 import type { ApplyResult, Plan } from '../model/plan';
 import { safeBytes } from './format';
 import { repositoryBloatBytes } from './repository-bloat';
@@ -61,13 +66,16 @@ export function buildDigest(input: DigestInput): Digest {
 
   const totals = sumTotals(repositories, plan, input.applied, price);
   const warnings = [...input.warnings];
-  if (inventory.missing.length > 0) warnings.unshift(partialRunWarning(inventory.missing));
+  const scanGaps = inventory.missing.filter((part) => !isAnalysisGap(part));
+  const analysisGaps = inventory.missing.filter(isAnalysisGap);
+  if (analysisGaps.length > 0) warnings.unshift(analysisGapWarning(analysisGaps));
+  if (scanGaps.length > 0) warnings.unshift(partialRunWarning(scanGaps));
 
   return {
     generatedAt: input.generatedAt.toISOString(),
     now: input.now.toISOString(),
     dryRun: input.dryRun,
-    partial: inventory.missing.length > 0,
+    partial: scanGaps.length > 0,
     accountId: inventory.accountId,
     region: inventory.region,
     pricePerGbMonthUsd: price,
@@ -227,6 +235,23 @@ function partialRunWarning(missing: MissingPart[]): Warning {
   return {
     code: 'partial-run',
     message: `Could not read ${named.join('; ')}${more}. The figures leave these out.`,
+  };
+}
+
+/**
+ * Layers or configs that could not be read leave bloat to the history
+ * estimate; stored and reclaimable bytes are unaffected. Repeated reasons
+ * (one registry error for every layer) are said once, with a count.
+ */
+function analysisGapWarning(gaps: MissingPart[]): Warning {
+  const byReason = groupBy(gaps, (part) => part.reason);
+  const reasons = [...byReason.entries()]
+    .slice(0, 3)
+    .map(([reason, parts]) => `${parts.length} × ${reason}`);
+  const more = byReason.size > 3 ? ` and ${byReason.size - 3} other reasons` : '';
+  return {
+    code: 'analysis-incomplete',
+    message: `Could not read ${gaps.length} layer or config blob${gaps.length === 1 ? '' : 's'} for bloat analysis: ${reasons.join('; ')}${more}. Bloat for those images is estimated from their history; stored and reclaimable bytes are complete.`,
   };
 }
 

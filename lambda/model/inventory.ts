@@ -82,6 +82,16 @@ export interface MissingPart {
   reason: string;
 }
 
+/**
+ * True for a part whose absence only weakens the analysis (a layer summary,
+ * an image config, a lifecycle policy), not the inventory itself. Missing
+ * images, manifests or workloads might hide a reference, so they make a
+ * run partial and withhold deletions; analysis gaps do neither.
+ */
+export function isAnalysisGap(part: MissingPart): boolean {
+  return /layer|blob|bloat|config|summar|lifecycle|policy/i.test(part.what);
+}
+
 export interface Inventory {
   version: typeof SNAPSHOT_VERSION;
   /** ISO-8601 time the scan finished. */

@@ -2,21 +2,11 @@
 import { ManifestIndex } from '../analyse/accounting';
 import type { JanitorConfig } from '../config/schema';
 import type { Warning } from '../model/digest';
-import type { Inventory, MissingPart } from '../model/inventory';
+import { isAnalysisGap, type Inventory, type MissingPart } from '../model/inventory';
 import type { PlannedDeletion, Plan, ProtectedImage } from '../model/plan';
 import { newestFirst } from './graph';
 import { deletionUnits, type DeletionUnit } from './order';
 import { planRepository, type RepositoryPlan } from './repository';
-
-/**
- * Missing parts that make deleting unsafe. Missing layer summaries or image
- * configs only weaken the bloat figures, and a missing lifecycle policy only
- * the policy preview; anything else (images, manifests, workloads) might
- * hide a reference, so it withholds deletions.
- */
-function blocksDeletion(part: MissingPart): boolean {
-  return !/layer|blob|bloat|config|summar|lifecycle|policy/i.test(part.what);
-}
 
 function describeMissing(parts: MissingPart[]): string {
   return `the scan could not read ${parts.map((p) => `${p.what} (${p.reason})`).join(', ')}`;
@@ -72,7 +62,8 @@ export function buildPlan(
   now: Date,
 ): { plan: Plan; warnings: Warning[] } {
   const manifests = new ManifestIndex(inventory.manifests);
-  const blocking = inventory.missing.filter(blocksDeletion);
+  // Missing images, manifests or workloads might hide a reference.
+  const blocking = inventory.missing.filter((part) => !isAnalysisGap(part));
   const workloadGaps = blocking.filter((p) => !p.repository);
   const repositories = [...inventory.repositories].sort((a, b) => a.name.localeCompare(b.name));
 

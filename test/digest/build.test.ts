@@ -137,6 +137,24 @@ describe('buildDigest', () => {
     expect(digest.warnings[0].message).toContain('ecs-services (AccessDenied)');
   });
 
+  it('does not call a run partial when only layer or config blobs were unreadable, and says so once per reason', () => {
+    const fleet = new FleetBuilder();
+    fleet.image('ok', ['a'], [{ name: 'x', sizeBytes: MB }]);
+    for (const digest of ['sha256:1', 'sha256:2', 'sha256:3']) {
+      fleet.inventory.missing.push({
+        repository: 'ok',
+        what: `layer ${digest}`,
+        reason: 'fetch failed',
+      });
+    }
+    fleet.inventory.missing.push({ repository: 'ok', what: 'config sha256:4', reason: 'HTTP 404' });
+    const digest = buildDigest(fleet.digestInput());
+    expect(digest.partial).toBe(false);
+    expect(digest.warnings.map((w) => w.code)).toEqual(['analysis-incomplete']);
+    expect(digest.warnings[0].message).toContain('Could not read 4 layer or config blobs');
+    expect(digest.warnings[0].message).toContain('3 × fetch failed; 1 × HTTP 404');
+  });
+
   it('reports the share of stored bytes whose layers were analysed', () => {
     const fleet = new FleetBuilder();
     fleet.image(
