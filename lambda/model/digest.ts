@@ -18,7 +18,14 @@ export interface Tip {
   /** The history instruction that causes it (`created_by`), when one does. */
   instruction?: string;
   historyIndex?: number;
+  /**
+   * What the change would save as the registry stores it (compressed), in
+   * the same units as stored and reclaimable bytes, and never more than the
+   * image stores.
+   */
   savedBytes: number;
+  /** The same saving in file bytes (uncompressed) inside the image, when known. */
+  fileBytes?: number;
   monthlyCostUsd: number;
   basis: Basis;
   /** A short Dockerfile change. */

@@ -119,7 +119,11 @@ describe('analysing an inventory', () => {
         layerDigest: layer.digest,
       }),
     ]);
-    // Money is on the stored share: 2 MB of files in a layer stored at half size.
-    expect(analysis.tips[0]).toMatchObject({ savedBytes: 2 * MB, monthlyCostUsd: 0 });
+    // The saving is the stored share: 2 MB of files in a layer stored at half size.
+    expect(analysis.tips[0]).toMatchObject({
+      fileBytes: 2 * MB,
+      savedBytes: MB,
+      monthlyCostUsd: 0,
+    });
   });
 });

@@ -2,6 +2,8 @@
  * The tip cases of field-failures.md ("Tips", "Copies are not all waste",
  * "Empty things"), over synthetic layer summaries and configs.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyseImage } from '../../lambda/analyse/bloat/analyse-image';
 import { stackLayers } from '../../lambda/analyse/bloat/stack';
 import type { LayerEntry, LayerSummary } from '../../lambda/model/layer';
@@ -61,7 +63,9 @@ describe('copies are not all waste', () => {
     const tip = analysis.tips[0];
     expect(tip).toMatchObject({
       code: 'copy-chown',
-      savedBytes: 900 * MB,
+      // 900 MB of files, in layers the registry stores at half their size
+      fileBytes: 900 * MB,
+      savedBytes: 450 * MB,
       basis: 'measured',
       historyIndex: 1,
     });
@@ -106,7 +110,8 @@ describe('tips', () => {
     );
     expect(analysis.tips[0]).toMatchObject({
       code: 'clean-cache',
-      savedBytes: 9 * MB,
+      fileBytes: 9 * MB,
+      savedBytes: 4.5 * MB,
       basis: 'measured',
       historyIndex: 0,
     });
@@ -238,6 +243,32 @@ describe('tips', () => {
       ['/bin/sh -c #(nop) COPY file:9a8b7c6d in /app/package.json ', '/bin/sh -c npm install'],
     );
     expect(singleFile.tips.find((t) => t.code === 'copy-order')).toBeUndefined();
+  });
+});
+
+describe('tip savings', () => {
+  it('never promise more than the image stores, in the same units as stored bytes', () => {
+    // The real node:10.4.0 config (a heavy base), as if its nine layers were tiny.
+    const config = readFileSync(
+      join(__dirname, '..', 'fixtures', 'images', 'configs', 'node-10.4.0-dockergoof.json'),
+      'utf8',
+    );
+    const layers = Array.from({ length: 9 }, (_, i) => ({
+      digest: `sha256:${String(i).padStart(64, '0')}`,
+      sizeBytes: 100_000,
+      mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    }));
+    const analysis = analyseImage({
+      repository: 'svc',
+      imageDigest: 'sha256:x',
+      image: 'svc:1',
+      config,
+      layers,
+      summaries: {},
+      pricePerGbMonthUsd: 0.1,
+    });
+    expect(analysis.tips.map((t) => t.code)).toContain('smaller-base');
+    for (const tip of analysis.tips) expect(tip.savedBytes).toBeLessThanOrEqual(900_000);
   });
 });
 

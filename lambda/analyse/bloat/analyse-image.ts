@@ -117,32 +117,41 @@ function mergeTips(
   ratio: (layer?: number) => number,
 ): Tip[] {
   const tips = new Map<string, Tip>();
+  // A saving can never be more than the image stores.
+  const imageStoredBytes = (input.layers ?? []).reduce((sum, layer) => sum + layer.sizeBytes, 0);
   for (const observation of observations) {
     const draft = observation.tip;
     if (!draft) continue;
     const step = draft.historyIndex === undefined ? undefined : steps[draft.historyIndex];
+    const fileBytes = draft.storedBytes ? undefined : draft.savedBytes;
     const storedBytes = Math.round(
-      draft.savedBytes *
-        (draft.basis === 'measured' ? ratio(observation.layerIndex) : DEFAULT_COMPRESSION_RATIO),
+      draft.storedBytes
+        ? draft.savedBytes
+        : draft.savedBytes *
+            (draft.basis === 'measured'
+              ? ratio(observation.layerIndex)
+              : DEFAULT_COMPRESSION_RATIO),
     );
     const key = `${draft.code}@${draft.historyIndex ?? ''}`;
     const existing = tips.get(key);
     if (existing) {
-      existing.savedBytes += draft.savedBytes;
-      existing.monthlyCostUsd = monthlyCostUsd(
-        existing.savedBytes * (storedBytes / Math.max(1, draft.savedBytes)),
-        input.pricePerGbMonthUsd,
-      );
+      existing.savedBytes = Math.min(imageStoredBytes, existing.savedBytes + storedBytes);
+      if (existing.fileBytes !== undefined && fileBytes !== undefined) {
+        existing.fileBytes += fileBytes;
+      }
+      existing.monthlyCostUsd = monthlyCostUsd(existing.savedBytes, input.pricePerGbMonthUsd);
       continue;
     }
+    const savedBytes = Math.min(imageStoredBytes, storedBytes);
     tips.set(key, {
       code: draft.code,
       title: draft.title,
       repository: input.repository,
       image: input.image,
       ...(step ? { instruction: describeStep(step, 200), historyIndex: step.historyIndex } : {}),
-      savedBytes: draft.savedBytes,
-      monthlyCostUsd: monthlyCostUsd(storedBytes, input.pricePerGbMonthUsd),
+      savedBytes,
+      ...(fileBytes !== undefined ? { fileBytes } : {}),
+      monthlyCostUsd: monthlyCostUsd(savedBytes, input.pricePerGbMonthUsd),
       basis: draft.basis,
       change: draft.change,
       ...(draft.caveat ? { caveat: draft.caveat } : {}),

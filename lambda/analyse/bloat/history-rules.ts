@@ -198,6 +198,7 @@ function copyOrderRule(steps: HistoryStep[], context: HistoryContext): Observati
       title: 'The whole source is copied before the dependency install',
       historyIndex: copy.historyIndex,
       savedBytes: stored,
+      storedBytes: true,
       basis: 'estimated',
       change:
         'Copy the dependency manifests first (e.g. `COPY package.json yarn.lock ./`), run the install, then `COPY . .`; the dependency layer then stays cached and is not pushed again.',

@@ -6,7 +6,10 @@ export interface TipDraft {
   code: string;
   title: string;
   historyIndex?: number;
+  /** File bytes (uncompressed), unless `storedBytes` says they are already as stored. */
   savedBytes: number;
+  /** True when `savedBytes` is already a stored (compressed) size, e.g. a layer's size. */
+  storedBytes?: boolean;
   basis: Basis;
   change: string;
   caveat?: string;
