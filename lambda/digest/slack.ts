@@ -111,8 +111,10 @@ function repositoryEntry(
   ];
   const tip = bestTip(r);
   if (tip && tipChars > 0) {
-    const { sentence, caveat } = tipParts(tip);
-    const text = `${truncate(sentence, tipChars)}${caveat ? ` ${caveat}` : ''}`;
+    // Only the description is shortened: the saving and the caveat always stay.
+    const { head, saving, caveat } = tipParts(tip);
+    const room = Math.max(40, tipChars - saving.length - 2);
+    const text = `${truncate(head, room)}; ${saving}${caveat ? ` ${caveat}` : ''}`;
     lines.push(`:bulb: ${escapeMrkdwn(text)}`);
   }
   return lines.join('\n');

@@ -52,7 +52,7 @@ export function modeLabel(digest: Digest): 'DRY RUN' | 'ENFORCED' {
 /** One sentence under the mode, saying what the run did to the registry. */
 export function modeSentence(digest: Digest): string {
   return digest.dryRun
-    ? 'Dry run: nothing was deleted or changed; the deletions below are proposals.'
+    ? 'Dry run: nothing was deleted or changed; the deletions below are proposals. To carry them out, run `ecr-janitor apply --yes` with the same options, or deploy with mode enforce.'
     : 'Enforced: the plan below was applied to the registry.';
 }
 
@@ -64,7 +64,13 @@ export function digestTitle(digest: Digest): string {
 export function contextLine(digest: Digest): string {
   const where = [digest.accountId, digest.region].filter(Boolean).join(' · ');
   const price = `${formatUsd(digest.pricePerGbMonthUsd)}/GB-month`;
-  return [where, formatInstant(digest.generatedAt), `price ${price}`].filter(Boolean).join(' · ');
+  const asOf =
+    formatInstant(digest.now) === formatInstant(digest.generatedAt)
+      ? ''
+      : `ages as of ${formatInstant(digest.now)}`;
+  return [where, formatInstant(digest.generatedAt), asOf, `price ${price}`]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function totalLines(digest: Digest): TotalLine[] {
@@ -137,11 +143,20 @@ export function tipSentence(tip: Tip): string {
  * The tip's sentence and its caveat apart, so a rendering that must shorten
  * the sentence never drops the caveat (e.g. that a saving must be verified).
  */
-export function tipParts(tip: Tip): { sentence: string; caveat?: string } {
+export function tipParts(tip: Tip): {
+  sentence: string;
+  head: string;
+  saving: string;
+  caveat?: string;
+} {
   const where = tip.instruction ? ` (${tip.instruction.trim()})` : '';
   const amount = `${tip.basis === 'estimated' ? 'an estimated ' : ''}${formatBytes(tip.savedBytes)}`;
+  const head = `${tip.title} in ${tip.image}${where}: ${tip.change.trim().replace(/\.$/, '')}`;
+  const saving = `saves ${amount} (${formatUsd(tip.monthlyCostUsd)}/month).`;
   return {
-    sentence: `${tip.title} in ${tip.image}${where}: ${tip.change.trim().replace(/\.$/, '')}; saves ${amount} (${formatUsd(tip.monthlyCostUsd)}/month).`,
+    sentence: `${head}; ${saving}`,
+    head,
+    saving,
     caveat: tip.caveat?.trim() || undefined,
   };
 }

@@ -284,6 +284,21 @@ describe('tips in every rendering', () => {
     },
   );
 
+  it('keeps the saving and the caveat in Slack when a long instruction must be shortened', () => {
+    const long = {
+      ...top.tips[0],
+      instruction: `RUN ${'apt-get install -y pkg && '.repeat(60)}true`,
+    };
+    const fleet = {
+      ...digest,
+      repositories: [{ ...top, tips: [long] }, ...digest.repositories.slice(1)],
+    };
+    const text = JSON.stringify(renderSlackMessages(fleet)[0].blocks);
+    expect(text).toContain(`saves an estimated ${formatBytes(long.savedBytes)}`);
+    expect(text).toContain('Verify the service with its own checks');
+    expect(text).toContain('…');
+  });
+
   it('escapes Slack markup in an instruction', () => {
     top.tips[0] = { ...top.tips[0], instruction: 'RUN make > /dev/null && <x>' };
     const [main] = renderSlackMessages(digest);
