@@ -4,7 +4,7 @@
  * call this; delivering the digest is the caller's step, so a failed
  * delivery can never undo or block a cleanup.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { analyseBloat, summariseLayers, type BlobSource } from './analyse/bloat';
 import { applyPlan } from './apply';
 import type { JanitorConfig } from './config/schema';
@@ -66,8 +66,23 @@ function limitToScope(inventory: Inventory, config: JanitorConfig): Inventory {
   };
 }
 
-function summaryKey(inventory: Inventory): string {
-  return `runs/${inventory.accountId ?? 'unknown-account'}/${inventory.region ?? 'unknown-region'}/latest.json`;
+/**
+ * Where the run summary for the trend lives. Runs over another repository
+ * scope keep their own summary, so narrowing the scope never reads as
+ * storage freed.
+ */
+export function summaryKey(inventory: Inventory, config: JanitorConfig): string {
+  const base = `runs/${inventory.accountId ?? 'unknown-account'}/${inventory.region ?? 'unknown-region'}`;
+  const everything =
+    config.repositories.length === 1 &&
+    config.repositories[0] === '*' &&
+    config.excludeRepositories.length === 0;
+  if (everything) return `${base}/latest.json`;
+  const scope = createHash('sha256')
+    .update(JSON.stringify([config.repositories, config.excludeRepositories]))
+    .digest('hex')
+    .slice(0, 12);
+  return `${base}/scope-${scope}/latest.json`;
 }
 
 async function readPrevious(state: Store, key: string, log: Log): Promise<RunSummary | undefined> {
@@ -148,7 +163,7 @@ export async function runJanitor(request: RunRequest, deps: RunDeps): Promise<Ru
     }
   }
 
-  const key = summaryKey(inventory);
+  const key = summaryKey(inventory, config);
   const previous = request.snapshotFile ? undefined : await readPrevious(deps.state, key, log);
   const digest = buildDigest({
     inventory,

@@ -15,9 +15,14 @@ export interface CliIo {
 
 function isoInstant(value: string): Date {
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+  // A time zone is required, as in the Lambda payload: a bare local time would
+  // judge ages differently on every laptop.
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(date.getTime())
+  ) {
     throw new InvalidArgumentError(
-      `"${value}" is not an ISO-8601 instant such as 2026-01-31T00:00:00Z.`,
+      `"${value}" is not an ISO-8601 instant with a time zone, such as 2026-01-31T00:00:00Z.`,
     );
   }
   return date;

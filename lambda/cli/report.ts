@@ -1,6 +1,7 @@
 /** `ecr-janitor report` and `ecr-janitor apply`. */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createAwsClients, explainAwsError, type AwsClients } from '../aws/clients';
 import { loadConfigFile } from '../config/load';
 import { parseConfig } from '../config/schema';
@@ -29,6 +30,18 @@ export interface ReportCommandOptions {
   verbose?: boolean;
   yes?: boolean;
   apply: boolean;
+}
+
+/** Fails before the scan, not after it, when the digest could not be written. */
+async function checkWritable(file: string): Promise<void> {
+  try {
+    await access(dirname(resolve(file)), constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(
+      `cannot write the digest to ${file}: its folder does not exist or is not writable (${(error as NodeJS.ErrnoException).code}); create the folder or choose another --output`,
+      { path: '--output', cause: error },
+    );
+  }
 }
 
 /**
@@ -69,6 +82,7 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
       { path: '--snapshot' },
     );
   }
+  if (options.output) await checkWritable(options.output);
   const loaded = options.config ? await loadConfigFile(options.config) : parseConfig({});
   const config = options.repositories
     ? parseConfig({ ...loaded, repositories: options.repositories }, '--repositories')

@@ -65,7 +65,7 @@ export function applyRules(
           : 'never pulled';
         selected.add(image.imageDigest, {
           code: 'not-pulled',
-          detail: `pushed ${Math.floor(age)} days ago and ${pulled} (rule: older than ${olderThanDays} days and not pulled for ${notPulledDays}); ECR records pull times only about once a day, so the pull time is approximate`,
+          detail: `pushed ${Math.floor(age)} days ago and ${pulled} (rule: older than ${olderThanDays} days and not pulled for ${notPulledDays}; ECR records pull times about once a day, so they are approximate)`,
         });
       }
     }

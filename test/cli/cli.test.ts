@@ -44,6 +44,31 @@ describe('the ecr-janitor command line', () => {
     expect(stderr).toContain('"yesterday" is not an ISO-8601 instant');
   });
 
+  it('rejects a --now without a time zone, as the Lambda payload does', () => {
+    const { code, stderr } = cli([
+      'report',
+      '--snapshot',
+      'sample/fleet.json',
+      '--now',
+      '2026-12-01T00:00:00',
+    ]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('with a time zone, such as 2026-01-31T00:00:00Z');
+  });
+
+  it('says it cannot write --output before scanning, instead of failing after', () => {
+    const { code, stderr } = cli([
+      'report',
+      '--snapshot',
+      'sample/fleet.json',
+      '--output',
+      'no/such/dir/d.txt',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('cannot write the digest to no/such/dir/d.txt');
+    expect(stderr).not.toContain('    at ');
+  });
+
   it('says which snapshot file it cannot read and exits 2', () => {
     const { code, stderr } = cli(['report', '--snapshot', 'no/such/fleet.json']);
     expect(code).toBe(2);

@@ -38,7 +38,7 @@ describe('retention rules', () => {
           {
             code: 'not-pulled',
             detail:
-              'pushed 120 days ago and last pulled 95 days ago (rule: older than 90 days and not pulled for 60); ECR records pull times only about once a day, so the pull time is approximate',
+              'pushed 120 days ago and last pulled 95 days ago (rule: older than 90 days and not pulled for 60; ECR records pull times about once a day, so they are approximate)',
           },
         ],
       ],
