@@ -35,7 +35,11 @@ export interface TextOptions {
 }
 
 export function renderText(digest: Digest, options: TextOptions = {}): string {
-  const out: string[] = [digestTitle(digest), modeSentence(digest), contextLine(digest)];
+  const out: string[] = [
+    digestTitle(digest),
+    ...wrap(modeSentence(digest), ''),
+    contextLine(digest),
+  ];
   if (options.reportUrl) out.push(`Full report: ${options.reportUrl}`);
   const partial = partialRunBanner(digest);
   if (partial) out.push('', ...wrap(`!! PARTIAL RUN: ${partial.message}`, ''));
@@ -134,7 +138,7 @@ function imageSection(out: string[], title: string, lines: ImageLine[], maxRows?
     const frees =
       line.reclaimableBytes === undefined ? '' : `  frees ${formatBytes(line.reclaimableBytes)}`;
     out.push(`  ${line.image}${frees}`);
-    for (const reason of line.reasons) out.push(`      ${reason}`);
+    for (const reason of line.reasons) out.push(...wrap(reason, '      '));
   }
   if (shown.length < lines.length) {
     out.push(

@@ -193,7 +193,7 @@ export function deletionSection(digest: Digest): { title: string; lines: ImageLi
   }
   return {
     title: digest.dryRun ? 'Proposed deletions' : 'Planned deletions (not applied)',
-    lines: digest.plan.deletions.map((d) => ({
+    lines: byRepository(digest.plan.deletions).map((d) => ({
       repository: d.repository,
       imageDigest: d.imageDigest,
       image: imageLabel(d.repository, d.imageDigest, d.tags),
@@ -203,8 +203,16 @@ export function deletionSection(digest: Digest): { title: string; lines: ImageLi
   };
 }
 
+/** Lines of one repository together, repositories in name order, each in plan order. */
+function byRepository<T extends { repository: string }>(items: T[]): T[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => a.item.repository.localeCompare(b.item.repository) || a.index - b.index)
+    .map(({ item }) => item);
+}
+
 export function protectedLines(digest: Digest): ImageLine[] {
-  return digest.plan.protected.map((p) => ({
+  return byRepository(digest.plan.protected).map((p) => ({
     repository: p.repository,
     imageDigest: p.imageDigest,
     image: imageLabel(p.repository, p.imageDigest, p.tags),
