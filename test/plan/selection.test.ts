@@ -98,7 +98,7 @@ describe('selection semantics', () => {
     const warning = result.warnings.find((w) => w.code === 'policy-matches-nothing');
     expect(warning?.repository).toBe('svc');
     expect(warning?.message).toBe(
-      "The native lifecycle policy of svc matched none of its 300 images (it selects tags starting SNAPSHOT-): the repository's 300 images and 300.0 MB of stored bytes are unmanaged by it.",
+      "The native lifecycle policy of svc matched none of its 300 images (it selects tags starting SNAPSHOT-): the repository's 300 images and 300 MB of stored bytes are unmanaged by it.",
     );
   });
 

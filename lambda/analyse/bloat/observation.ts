@@ -30,10 +30,4 @@ export const CACHE_MOUNT_CAVEAT =
 export const VERIFY_CAVEAT =
   "The saving is not certain: a smaller base or a minified image can lack something the service needs. Verify the result with the service's own checks before shipping it.";
 
-/** Human bytes for messages: 1.2 MB, 900 kB, 12 B (decimal units, as AWS bills). */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
-}
+export { formatBytes } from '../../util/bytes';

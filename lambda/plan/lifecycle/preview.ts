@@ -9,21 +9,11 @@ import type { RepositoryRecord } from '../../model/inventory';
 import type { NativePolicyPreview } from '../../model/plan';
 import { describeImage, type ImageGraph } from '../graph';
 import type { ReasonBook } from '../protect';
+import { formatBytes } from '../../util/bytes';
 import { evaluateLifecyclePolicy } from './evaluate';
 import { parseLifecyclePolicy, type LifecyclePolicy } from './policy';
 
 export const PREVIEW_HOURS = 24;
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 function describeSelection(policy: LifecyclePolicy): string {
   return policy.rules
