@@ -34,6 +34,9 @@ export function formatExactBytes(bytes: number): string {
 /** A share of 0..1 as a whole percentage; 0 when the share is not a finite number. */
 export function formatPercent(share: number): string {
   const value = Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 0;
+  // A share that is there but rounds away must not read as none (or as all).
+  if (value > 0 && value < 0.005) return '<1%';
+  if (value < 1 && value > 0.995) return '>99%';
   return `${Math.round(value * 100)}%`;
 }
 

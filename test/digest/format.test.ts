@@ -68,6 +68,10 @@ describe('money, shares and bars', () => {
   it('clamps a share to a whole percentage', () => {
     expect(formatPercent(0.256)).toBe('26%');
     expect(formatPercent(Number.NaN)).toBe('0%');
+    expect(formatPercent(0.0001)).toBe('<1%');
+    expect(formatPercent(0.9999)).toBe('>99%');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(1)).toBe('100%');
   });
 });
 
