@@ -145,10 +145,11 @@ interface SchemaDef {
   shape?: Record<string, { _zod: { def: SchemaDef } }>;
   element?: { _zod: { def: SchemaDef } };
   innerType?: { _zod: { def: SchemaDef } };
+  format?: string;
 }
 
-/** The field names allowed at a path, so an unknown field's message can list them. */
-function knownFields(path: PropertyKey[]): string[] {
+/** The schema's definition at a path, wrappers (optional, default, nullable) removed. */
+function definitionAt(path: PropertyKey[]): SchemaDef | undefined {
   let def: SchemaDef | undefined = (configSchema as unknown as { _zod: { def: SchemaDef } })._zod
     .def;
   const unwrap = () => {
@@ -160,7 +161,18 @@ function knownFields(path: PropertyKey[]): string[] {
     else def = def?.shape?.[String(key)]?._zod.def;
   }
   unwrap();
+  return def;
+}
+
+/** The field names allowed at a path, so an unknown field's message can list them. */
+function knownFields(path: PropertyKey[]): string[] {
+  const def = definitionAt(path);
   return def?.shape ? Object.keys(def.shape) : [];
+}
+
+/** Whether the field at a path takes whole numbers only (`z.int()`), for the wording of a fix. */
+function isWholeNumberField(path: PropertyKey[]): boolean {
+  return definitionAt(path)?.format === 'safeint';
 }
 
 type Issue = z.core.$ZodIssue;
@@ -174,13 +186,15 @@ function fixFor(issue: Issue, path: PropertyKey[]): string {
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'give a non-empty value';
       return issue.origin === 'array' || issue.origin === 'string'
         ? `give at least ${issue.minimum} ${issue.origin === 'array' ? 'entries' : 'characters'}`
-        : `use a whole number of at least ${issue.minimum}`;
+        : `use a ${isWholeNumberField(path) ? 'whole number' : 'number'} of at least ${issue.minimum}`;
     case 'too_big':
       return issue.origin === 'array' || issue.origin === 'string'
         ? `give at most ${issue.maximum} ${issue.origin === 'array' ? 'entries' : 'characters'}`
-        : `use a number of at most ${issue.maximum}`;
+        : `use a ${isWholeNumberField(path) ? 'whole number' : 'number'} of at most ${issue.maximum}`;
     case 'invalid_type':
-      return `give a value of type ${issue.expected === 'int' ? 'whole number' : issue.expected}`;
+      return issue.expected === 'int' || issue.expected === 'number'
+        ? `give a ${issue.expected === 'int' ? 'whole number' : 'number'}, written without quotes`
+        : `give a value of type ${issue.expected}`;
     case 'invalid_value':
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
@@ -197,6 +211,12 @@ function describeIssue(issue: Issue, input: unknown): string[] {
     });
   }
   const where = base.length ? base.join('.') : '(top level)';
+  if (issue.code === 'invalid_type') {
+    // zod's own text already says "received string"; say it once, with the value.
+    return [
+      `  ${where}: expected ${issue.expected === 'int' ? 'a whole number' : issue.expected} (received ${describeValue(input, base)}); fix: ${fixFor(issue, base)}`,
+    ];
+  }
   const message = issue.message.includes('; ')
     ? issue.message.replace('; ', ` (received ${describeValue(input, base)}); fix: `)
     : `${issue.message} (received ${describeValue(input, base)}); fix: ${fixFor(issue, base)}`;

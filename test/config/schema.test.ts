@@ -86,3 +86,22 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('the wording of a fix', () => {
+  it.each([
+    [
+      { pricePerGbMonthUsd: -1 },
+      'pricePerGbMonthUsd: Too small: expected number to be >=0 (received -1); fix: use a number of at least 0',
+    ],
+    [
+      { rules: { untaggedDays: '14' } },
+      'rules.untaggedDays: expected number (received "14"); fix: give a number, written without quotes',
+    ],
+    [
+      { maxDeletionsPerRun: 1.5 },
+      'maxDeletionsPerRun: expected a whole number (received 1.5); fix: give a whole number, written without quotes',
+    ],
+  ])('fits the field: %j', (input, line) => {
+    expect(() => parseConfig(input)).toThrow(line);
+  });
+});
