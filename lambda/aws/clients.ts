@@ -55,10 +55,16 @@ export function createAwsClients(options: ClientOptions): AwsClients {
  * Turns the SDK's errors for missing credentials or region into one clear
  * message; other errors pass through unchanged.
  */
-export function explainAwsError(error: unknown): unknown {
+export function explainAwsError(error: unknown, profile?: string): unknown {
   const name = (error as { name?: string })?.name ?? '';
   const message = (error as Error)?.message ?? '';
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    if (profile) {
+      return new CredentialsError(
+        `no AWS credentials for the profile "${profile}": it is not in the AWS config or credentials files, or it has no credentials; check the name given to --profile or AWS_PROFILE (\`aws configure list-profiles\` lists them)`,
+        { cause: error },
+      );
+    }
     return new CredentialsError(
       'no AWS credentials found: set AWS_PROFILE or pass --profile, run `aws configure`, or use --snapshot FILE to work offline (npm start uses the bundled sample fleet)',
       { cause: error },

@@ -122,6 +122,6 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
       io.stdout(rendered);
     }
   } catch (error) {
-    throw explainAwsError(error);
+    throw explainAwsError(error, options.profile ?? io.env.AWS_PROFILE);
   }
 }

@@ -102,7 +102,7 @@ export function totalLines(digest: Digest): TotalLine[] {
     lines.push({
       label: 'Deleted',
       value: formatCount(t.deletedCount, 'image'),
-      detail: `freed ${formatBytes(applied?.reclaimedBytes ?? 0)} of ${formatCount(t.proposedDeletionCount, 'planned deletion')}${gone ? `, ${gone} already gone` : ''}${failed ? `, ${failed} failed` : ''}`,
+      detail: `of ${formatCount(t.proposedDeletionCount, 'planned')}, freeing ${formatBytes(applied?.reclaimedBytes ?? 0)}${gone ? `; ${gone} already gone` : ''}${failed ? `; ${failed} failed` : ''}`,
     });
   }
   lines.push({

@@ -98,6 +98,15 @@ describe('the ecr-janitor command line', () => {
     expect(stderr).toContain('needs --yes');
   });
 
+  it('names the profile that has no credentials', () => {
+    const { code, stderr } = cli(['report', '--profile', 'nope'], {
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('no AWS credentials for the profile "nope"');
+  });
+
   it('explains missing AWS credentials instead of failing with an SDK stack trace', () => {
     const { code, stderr } = cli(['report'], {
       AWS_REGION: 'eu-west-1',
