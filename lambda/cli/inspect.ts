@@ -216,10 +216,12 @@ export function renderInspectText(report: InspectReport): string {
       }`,
     );
   }
-  lines.push('', 'Layers:');
+  // Causes below name history entries, so each layer shows its entry's index too.
+  lines.push('', 'Layers (layer, history entry, stored size, instruction):');
   report.layers.forEach((layer, i) => {
+    const history = layer.historyIndex === undefined ? '-' : `h${layer.historyIndex}`;
     lines.push(
-      `  ${String(i).padStart(2)}  ${formatBytes(layer.sizeBytes).padStart(9)}  ${layer.instruction ?? '(no history entry)'}`,
+      `  ${String(i).padStart(2)}  ${history.padStart(4)}  ${formatBytes(layer.sizeBytes).padStart(9)}  ${layer.instruction ?? '(no history entry)'}`,
     );
   });
   if (report.findings.length) {
@@ -235,7 +237,7 @@ export function renderInspectText(report: InspectReport): string {
         `  ${i + 1}. ${tip.title} — saves ${formatBytes(tip.savedBytes)} (${tip.basis}), $${tip.monthlyCostUsd.toFixed(2)}/month`,
       );
       if (tip.instruction)
-        lines.push(`     Cause (history ${tip.historyIndex}): ${tip.instruction}`);
+        lines.push(`     Cause (h${tip.historyIndex}): ${tip.instruction}`);
       lines.push(`     Change: ${tip.change}`);
       if (tip.caveat) lines.push(`     Note: ${tip.caveat}`);
     });
