@@ -20,22 +20,14 @@ import { parseLifecyclePolicy } from '../../lambda/plan/lifecycle/policy';
 import { silentLog } from '../../lambda/util/log';
 import { MemoryStore } from '../../lambda/util/store';
 import { InventoryBuilder } from '../support/inventory-builder';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../support/moto';
 
 let moto: MotoServer;
 let ecr: ECRClient;
 
 beforeAll(async () => {
   moto = await startMoto('eu-west-1');
-  ecr = new ECRClient({
-    region: 'eu-west-1',
-    endpoint: moto.endpoint,
-    credentials: {
-      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      sessionToken: MOTO_CREDENTIALS.AWS_SESSION_TOKEN,
-    },
-  });
+  ecr = new ECRClient(moto.clientConfig);
 });
 
 afterAll(async () => {

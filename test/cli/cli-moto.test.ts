@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 import type { Digest } from '../../lambda/model/digest';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../support/moto';
 
 const ROOT = join(__dirname, '..', '..');
 const REPOSITORY = 'team/app';
@@ -63,14 +63,7 @@ function cli(args: string[]) {
 
 beforeAll(async () => {
   moto = await startMoto('us-east-1');
-  ecr = new ECRClient({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: {
-      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  ecr = new ECRClient(moto.clientConfig);
   await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
   for (let i = 0; i < 4; i++) {
     const body = manifest(i);

@@ -20,7 +20,7 @@ import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 import { containerDeps } from '../../lambda/handler/container';
 import { handleInvocation, type RunResult } from '../../lambda/handler/invoke';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../support/moto';
 import { startSlackServer, type SlackServer } from '../support/slack-server';
 import { context, recordingLog, recordingMetrics } from './fakes';
 
@@ -40,15 +40,7 @@ let clientConfig: {
 beforeAll(async () => {
   moto = await startMoto('us-east-1');
   slack = await startSlackServer();
-  clientConfig = {
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      sessionToken: MOTO_CREDENTIALS.AWS_SESSION_TOKEN,
-    },
-  };
+  clientConfig = moto.clientConfig;
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { createSlackClient } from '../../lambda/notify/slack';
 import { jsonLinesLog, silentLog } from '../../lambda/util/log';
 import { parseEmail, partOf } from '../digest/mime-parts';
 import { bigFleet, realisticFleet } from '../fixtures/digest/sample-fleets';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../support/moto';
 import { startSlackServer, type SlackServer } from '../support/slack-server';
 
 const FROM = 'ecr-janitor@example.com';
@@ -35,15 +35,7 @@ describe('sending the digest by email through SES', () => {
 
   beforeAll(async () => {
     moto = await startMoto();
-    ses = new SESClient({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: {
-        accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-        secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-        sessionToken: MOTO_CREDENTIALS.AWS_SESSION_TOKEN,
-      },
-    });
+    ses = new SESClient(moto.clientConfig);
   });
   afterAll(async () => {
     ses?.destroy();

@@ -13,6 +13,12 @@ export interface MotoServer {
   port: number;
   /** Environment for SDK clients and child processes pointed at this server. */
   env: Record<string, string>;
+  /** Options for an AWS SDK client pointed at this server: `new ECRClient(moto.clientConfig)`. */
+  clientConfig: {
+    region: string;
+    endpoint: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  };
   /** Clears every resource, so tests sharing a server do not see each other's data. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -62,6 +68,15 @@ export async function startMoto(region = 'us-east-1'): Promise<MotoServer> {
     endpoint,
     port,
     env: { ...MOTO_CREDENTIALS, AWS_ENDPOINT_URL: endpoint, AWS_REGION: region },
+    clientConfig: {
+      region,
+      endpoint,
+      credentials: {
+        accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+        sessionToken: MOTO_CREDENTIALS.AWS_SESSION_TOKEN,
+      },
+    },
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
