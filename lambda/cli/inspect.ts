@@ -236,8 +236,7 @@ export function renderInspectText(report: InspectReport): string {
       lines.push(
         `  ${i + 1}. ${tip.title} — saves ${formatBytes(tip.savedBytes)} (${tip.basis}), $${tip.monthlyCostUsd.toFixed(2)}/month`,
       );
-      if (tip.instruction)
-        lines.push(`     Cause (h${tip.historyIndex}): ${tip.instruction}`);
+      if (tip.instruction) lines.push(`     Cause (h${tip.historyIndex}): ${tip.instruction}`);
       lines.push(`     Change: ${tip.change}`);
       if (tip.caveat) lines.push(`     Note: ${tip.caveat}`);
     });
