@@ -233,7 +233,7 @@ export function policyLines(digest: Digest): string[] {
     .map((p) => {
       const put = digest.applied?.policiesPut.includes(p.repository);
       const verb = digest.dryRun ? 'would put' : put ? 'put' : 'did not put';
-      return `${p.repository}: ${verb} a lifecycle policy${p.diff.length ? ` (${p.diff.join('; ')})` : ''}`;
+      return `${p.repository}: ${verb} a lifecycle policy${p.diff.length ? ` (${p.diff.map((line) => line.trim()).join('; ')})` : ''}`;
     });
 }
 

@@ -43,6 +43,10 @@ export function nativeRules(
   };
 
   for (const { tagPattern, count } of rules.keepLast) {
+    // A pattern no image has yet cannot be checked against protected images,
+    // and would only govern images nobody has seen; the next run writes it
+    // once such images exist.
+    if (!images.some((i) => i.tags.some((t) => matchesPattern(t, tagPattern)))) continue;
     const rule: LifecycleRule = {
       rulePriority: out.length + 1,
       description: `${NATIVE_RULE_PREFIX} keep the newest ${count} images tagged ${tagPattern}`,

@@ -45,6 +45,24 @@ describe('native lifecycle policy generation', () => {
     expect(plan.lifecyclePolicies[0].action).toBe('put');
   });
 
+  it('writes no keep-last rule for a tag pattern that no image of the repository has yet', () => {
+    const b = new InventoryBuilder();
+    b.image('etl', { tags: ['etl-1'], ageDays: 9 });
+    const { plan } = buildPlan(
+      b.build(),
+      config({
+        untaggedDays: null,
+        keepLast: [
+          { tagPattern: 'etl-*', count: 5 },
+          { tagPattern: 'pr-*', count: 5 },
+        ],
+      }),
+      b.now,
+    );
+    const rules = parseLifecyclePolicy(plan.lifecyclePolicies[0].policyText as string).rules;
+    expect(rules.map((r) => r.selection.tagPatternList)).toEqual([['etl-*']]);
+  });
+
   it('leaves out a keep-last rule whose images include a protected one', () => {
     const b = new InventoryBuilder();
     b.image('svc', { tags: ['build-1', 'release-1'], ageDays: 9 });
