@@ -114,6 +114,7 @@ export async function runJanitor(request: RunRequest, deps: RunDeps): Promise<Ru
           repositoryPatterns: config.repositories,
           excludePatterns: config.excludeRepositories,
           externalReferences: config.externalReferences,
+          activeTaskDefinitions: config.protectActiveTaskDefinitions,
           manifestCache: deps.cache,
           remainingTimeMs: deps.remainingTimeMs,
           log,

@@ -41,7 +41,7 @@ export function acknowledgeFindings(scope: IConstruct, subjects: NagSubjects): v
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'ecr:GetAuthorizationToken, lambda:ListFunctions, ecs:ListClusters, ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition have no resource type; the other ECS reads (services, tasks) must see every cluster to find images in use. All are read-only.',
+      'ecr:GetAuthorizationToken, lambda:ListFunctions, ecs:ListClusters, ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition have no resource type; the other ECS reads (services, tasks) and the EventBridge rule and schedule reads must see every cluster, rule and schedule to find images in use. All are read-only.',
   });
   const scopeIsEverything = config.mode === 'enforce' && config.repositories.includes('*');
   acknowledgeWildcard(

@@ -26,6 +26,14 @@ export const ECS_READ_ACTIONS = [
   'ecs:ListTaskDefinitions',
   'ecs:DescribeTaskDefinition',
 ];
+/** Where scheduled ECS tasks are found: EventBridge rules and Scheduler schedules. */
+export const SCHEDULE_READ_ACTIONS = [
+  'events:ListEventBuses',
+  'events:ListRules',
+  'events:ListTargetsByRule',
+  'scheduler:ListSchedules',
+  'scheduler:GetSchedule',
+];
 export const LAMBDA_READ_ACTIONS = [
   'lambda:ListFunctions',
   'lambda:GetFunction',
@@ -70,6 +78,12 @@ export function readStatements(scope: IConstruct): iam.PolicyStatement[] {
       // These list and describe calls take no resource ARN, or ARNs of every
       // cluster, service and task definition, which the scan must all see.
       actions: ECS_READ_ACTIONS,
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadScheduledTasks',
+      // Listing rules, their targets and schedules must see every one of them.
+      actions: SCHEDULE_READ_ACTIONS,
       resources: ['*'],
     }),
     new iam.PolicyStatement({

@@ -6,6 +6,8 @@
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CredentialsError } from '../errors';
 
@@ -24,6 +26,8 @@ export interface AwsClients {
   ecr: ECRClient;
   ecs: ECSClient;
   lambda: LambdaClient;
+  events: EventBridgeClient;
+  scheduler: SchedulerClient;
 }
 
 export function sdkConfig(options: ClientOptions) {
@@ -48,6 +52,8 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     ecr: new ECRClient(config),
     ecs: new ECSClient(config),
     lambda: new LambdaClient(config),
+    events: new EventBridgeClient(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 

@@ -102,6 +102,14 @@ export const configSchema = z.strictObject({
   maxDeletionsPerRun: z.int().min(0).max(100000).default(500),
   /** Image references used outside this account and its ECS and Lambda (EKS, other accounts). @default [] */
   externalReferences: z.array(z.string().min(1)).default([]),
+  /**
+   * Count every ACTIVE ECS task definition revision as in use, on top of
+   * services, running tasks and scheduled tasks. Safe, but it keeps every
+   * image of every revision never deregistered; turn it off where CI
+   * registers a revision per deploy and nothing runs tasks from outside
+   * services and EventBridge. @default true
+   */
+  protectActiveTaskDefinitions: z.boolean().default(true),
   /** Write native lifecycle policies for the rules that are safe to hand to ECR. @default false */
   manageLifecyclePolicies: z.boolean().default(false),
   /** Storage price in USD per GB-month (ECR standard storage is about 0.10). @default 0.1 */

@@ -8,6 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -70,6 +72,8 @@ export function containerDeps(
     ecr: new ECRClient(config),
     ecs: new ECSClient(config),
     lambda: new LambdaClient(config),
+    events: new EventBridgeClient(config),
+    scheduler: new SchedulerClient(config),
     s3: new S3Client({ ...config, forcePathStyle }),
     ses: new SESClient(config),
   }));

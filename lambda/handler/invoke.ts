@@ -5,8 +5,10 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { WebClient } from '@slack/web-api';
 import type { BlobSource } from '../analyse/bloat';
@@ -35,6 +37,9 @@ export interface HandlerClients {
   ecr: ECRClient;
   ecs: ECSClient;
   lambda: LambdaClient;
+  /** Optional: without them, scheduled tasks are covered by ACTIVE task definitions only. */
+  events?: EventBridgeClient;
+  scheduler?: SchedulerClient;
   s3: S3Client;
   ses: SESClient;
 }
@@ -121,7 +126,13 @@ export async function handleInvocation(
   const { digest } = await (deps.run ?? runJanitor)(
     { config: invocation.config, dryRun: invocation.dryRun, now: invocation.now },
     {
-      clients: { ecr: clients.ecr, ecs: clients.ecs, lambda: clients.lambda },
+      clients: {
+        ecr: clients.ecr,
+        ecs: clients.ecs,
+        lambda: clients.lambda,
+        events: clients.events,
+        scheduler: clients.scheduler,
+      },
       blobSource: deps.blobSource?.(),
       cache: new S3Store(clients.s3, environment.bucket, PREFIXES.cache),
       state: new S3Store(clients.s3, environment.bucket),

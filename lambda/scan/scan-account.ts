@@ -4,6 +4,8 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { JanitorError } from '../errors';
@@ -27,6 +29,10 @@ export interface ScanClients {
   ecs?: ECSClient;
   /** When absent, Lambda functions are not looked at (and the inventory says so). */
   lambda?: LambdaClient;
+  /** EventBridge rules that start ECS tasks. */
+  events?: EventBridgeClient;
+  /** EventBridge Scheduler schedules that start ECS tasks. */
+  scheduler?: SchedulerClient;
 }
 
 export interface ScanOptions {
@@ -47,6 +53,11 @@ export interface ScanOptions {
    * this. @default a quarter of the time left when the scan starts, at most 60 s
    */
   timeReserveMs?: number;
+  /**
+   * Count every ACTIVE ECS task definition revision as in use (see
+   * `protectActiveTaskDefinitions` in the configuration). @default true
+   */
+  activeTaskDefinitions?: boolean;
   log: Log;
   /** Progress lines for people (stderr in the CLI). */
   progress?: (message: string) => void;
@@ -79,6 +90,7 @@ export async function scanAccount(clients: ScanClients, options: ScanOptions): P
     scope,
     concurrency,
     log,
+    activeTaskDefinitions: options.activeTaskDefinitions,
   });
 
   const ecrLimit: CallLimit = pLimit(concurrency);

@@ -305,7 +305,7 @@ export async function buildFleet(now: Date, seed: number): Promise<Fleet> {
   use(
     'finance/report',
     { digest: report.images[4].imageDigest },
-    { kind: 'ecs-scheduled-task', id: 'finance/report:7' },
+    { kind: 'ecs-scheduled-task', id: 'rule finance-monthly-report' },
   );
 
   // tools/ci-runner: tags move to newer builds, leaving untagged leftovers.

@@ -171,6 +171,19 @@ describe('least privilege', () => {
     expect(actions).toEqual(expect.arrayContaining(['ecr:DescribeImages', 'ecr:BatchGetImage']));
   });
 
+  it('may read EventBridge rules and schedules, to find scheduled ECS tasks, and nothing more of them', () => {
+    const { template } = synthJanitor();
+    const actions = policyStatements(template).flatMap((s) => s.Action);
+    const scheduling = actions.filter((a) => /^(events|scheduler):/.test(a));
+    expect(scheduling.sort()).toEqual([
+      'events:ListEventBuses',
+      'events:ListRules',
+      'events:ListTargetsByRule',
+      'scheduler:GetSchedule',
+      'scheduler:ListSchedules',
+    ]);
+  });
+
   it('grants delete in enforce mode on the in-scope repositories only, and denies it on exclusions', () => {
     const { template } = synthJanitor({
       mode: 'enforce',

@@ -1,9 +1,9 @@
 /**
  * Images that ECS runs or may run: task definitions of services (their
  * current and in-progress deployments), running tasks with the digests they
- * actually resolved, and every ACTIVE task definition revision. The last
- * covers tasks with no service (EventBridge schedules, `run-task` jobs),
- * since scheduled rules cannot be read without the EventBridge API.
+ * actually resolved, tasks that EventBridge rules and schedules start, and,
+ * unless turned off, every ACTIVE task definition revision (which also
+ * covers `run-task` jobs started from outside the account's schedules).
  */
 import {
   DescribeServicesCommand,
@@ -19,6 +19,7 @@ import type { InUseReference, MissingPart } from '../../model/inventory';
 import type { JsonMapCache } from '../json-map-cache';
 import { batches, collect, limitPages, type CallLimit } from '../calls';
 import type { RawReference, WorkloadScan } from './raw-reference';
+import { scanScheduledTasks, type ScheduleClients } from './schedules';
 
 const PAGE_SIZE = 100;
 /** DescribeServices takes at most 10 services per call. */
@@ -28,6 +29,14 @@ const TASKS_PER_CALL = 100;
 
 export interface EcsScanOptions {
   limit: CallLimit;
+  /** Where scheduled tasks are found. */
+  schedules?: ScheduleClients;
+  /**
+   * Count every ACTIVE task definition revision as in use. Safe, but keeps
+   * more than needed where old revisions are never deregistered.
+   * @default true
+   */
+  activeTaskDefinitions?: boolean;
   /** Container images per task definition ARN; revisions never change. */
   taskDefinitions: JsonMapCache<string[]>;
 }
@@ -136,18 +145,27 @@ export async function scanEcs(ecs: ECSClient, options: EcsScanOptions): Promise<
     );
   });
 
-  const active = collect(missing, 'ecs-task-definitions', async () => {
-    const pages = paginateListTaskDefinitions(
-      { client: ecs, pageSize: PAGE_SIZE },
-      { status: 'ACTIVE' },
-    );
-    for await (const page of limitPages(pages, limit)) {
-      for (const arn of page.taskDefinitionArns ?? []) {
-        want(arn, { kind: 'ecs-task-definition', id: shortName(arn) });
-      }
-    }
+  const activeTaskDefinitions = options.activeTaskDefinitions ?? true;
+  const active = activeTaskDefinitions
+    ? collect(missing, 'ecs-task-definitions', async () => {
+        const pages = paginateListTaskDefinitions(
+          { client: ecs, pageSize: PAGE_SIZE },
+          { status: 'ACTIVE' },
+        );
+        for await (const page of limitPages(pages, limit)) {
+          for (const arn of page.taskDefinitionArns ?? []) {
+            want(arn, { kind: 'ecs-task-definition', id: shortName(arn) });
+          }
+        }
+      })
+    : undefined;
+  const scheduled = scanScheduledTasks(options.schedules ?? {}, limit).then((found) => {
+    for (const task of found.tasks) want(task.taskDefinition, task.source);
+    // With every ACTIVE revision counted, a schedule that could not be read
+    // hides nothing; without them, it might hide an image in use.
+    if (!activeTaskDefinitions) missing.push(...found.missing);
   });
-  await Promise.all([...perCluster, active]);
+  await Promise.all([...perCluster, active, scheduled]);
 
   await Promise.all(
     [...wanted].map(([arn, sources]) =>

@@ -9,14 +9,21 @@ import { JsonMapCache } from '../json-map-cache';
 import { scanEcs, type EcsScanOptions } from './ecs';
 import { scanLambda, type FunctionImage } from './lambda';
 import type { WorkloadScan } from './raw-reference';
+import type { ScheduleClients } from './schedules';
 
 /**
  * ECS and Lambda workloads of the account, read side by side with the
  * repositories, each with its own call limit (they are throttled apart).
  */
 export async function scanWorkloads(
-  clients: { ecs?: ECSClient; lambda?: LambdaClient },
-  options: { cache?: Store; scope: string; concurrency: number; log: Log },
+  clients: { ecs?: ECSClient; lambda?: LambdaClient } & ScheduleClients,
+  options: {
+    cache?: Store;
+    scope: string;
+    concurrency: number;
+    log: Log;
+    activeTaskDefinitions?: boolean;
+  },
 ): Promise<WorkloadScan> {
   const { log, cache: manifestCache, scope, concurrency } = options;
   const parts: Promise<WorkloadScan>[] = [];
@@ -31,7 +38,12 @@ export async function scanWorkloads(
       `workloads/${scope}/ecs-task-definitions.json`,
       log,
     );
-    const ecsOptions: EcsScanOptions = { limit: pLimit(concurrency), taskDefinitions };
+    const ecsOptions: EcsScanOptions = {
+      limit: pLimit(concurrency),
+      taskDefinitions,
+      schedules: { events: clients.events, scheduler: clients.scheduler },
+      activeTaskDefinitions: options.activeTaskDefinitions,
+    };
     const ecs = clients.ecs;
     parts.push(
       taskDefinitions.load().then(async () => {
