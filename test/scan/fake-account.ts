@@ -10,11 +10,15 @@ import {
   GetLifecyclePolicyCommand,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { ScanOptions } from '../../lambda/scan/scan-account';
+import { silentLog } from '../../lambda/util/log';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 export interface FakeImage {
   digest: string;
@@ -183,4 +187,23 @@ export function fakeEcr(repositories: FakeRepository[]) {
 
 export function callsOf(mock: ReturnType<typeof fakeEcr>['mock'], command: unknown) {
   return mock.commandCalls(command as typeof BatchGetImageCommand);
+}
+
+/** Scan options for tests: every repository, no cache, judged at a fixed instant. */
+export function scanOptions(extra: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    repositoryPatterns: ['*'],
+    excludePatterns: [],
+    externalReferences: [],
+    log: silentLog,
+    now: () => new Date('2026-12-01T00:00:00Z'),
+    ...extra,
+  };
+}
+
+/** A Lambda client that lists no functions. */
+export function emptyLambda(): LambdaClient {
+  const client = new LambdaClient({ region: REGION, credentials: TEST_CREDENTIALS });
+  mockClient(client).on(ListFunctionsCommand).resolves({ Functions: [] });
+  return client;
 }

@@ -16,24 +16,14 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { indexInUse } from '../../lambda/scan/in-use/match';
-import { scanAccount, type ScanOptions } from '../../lambda/scan/scan-account';
-import { silentLog } from '../../lambda/util/log';
+import { scanAccount } from '../../lambda/scan/scan-account';
 import { MemoryStore } from '../../lambda/util/store';
-import { ACCOUNT, REGION, fakeEcr, image } from './fake-account';
+import { ACCOUNT, REGION, emptyLambda, fakeEcr, image, scanOptions } from './fake-account';
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-function options(extra: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    repositoryPatterns: ['*'],
-    excludePatterns: [],
-    externalReferences: [],
-    log: silentLog,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-    ...extra,
-  };
-}
+const options = scanOptions;
 
 function paged<T>(items: T[], token: string | undefined, size: number) {
   const start = token ? Number(token) : 0;
@@ -66,12 +56,6 @@ function fakeEcs(taskDefinitions: Record<string, string[]>) {
     },
   }));
   return { client, mock };
-}
-
-function emptyLambda() {
-  const client = new LambdaClient({ region: REGION, credentials });
-  mockClient(client).on(ListFunctionsCommand).resolves({ Functions: [] });
-  return client;
 }
 
 describe('in-use references', () => {

@@ -3,8 +3,7 @@ import {
   DescribeImagesCommand,
   GetLifecyclePolicyCommand,
 } from '@aws-sdk/client-ecr';
-import { scanAccount, type ScanOptions } from '../../lambda/scan/scan-account';
-import { silentLog } from '../../lambda/util/log';
+import { scanAccount } from '../../lambda/scan/scan-account';
 import { MemoryStore } from '../../lambda/util/store';
 import {
   ACCOUNT,
@@ -12,19 +11,11 @@ import {
   fakeEcr,
   image,
   imageManifest,
+  scanOptions,
   type FakeRepository,
 } from './fake-account';
 
-function options(extra: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    repositoryPatterns: ['*'],
-    excludePatterns: [],
-    externalReferences: [],
-    log: silentLog,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-    ...extra,
-  };
-}
+const options = scanOptions;
 
 /** Missing parts other than the workloads these tests do not hand clients for. */
 function ecrMissing(inventory: { missing: { what: string }[] }) {

@@ -15,7 +15,6 @@ import {
   ListRulesCommand,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import {
   GetScheduleCommand,
   ListSchedulesCommand,
@@ -23,24 +22,15 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { scanAccount, type ScanOptions } from '../../lambda/scan/scan-account';
-import { silentLog } from '../../lambda/util/log';
-import { ACCOUNT, REGION, fakeEcr, image } from './fake-account';
+import { ACCOUNT, REGION, emptyLambda, fakeEcr, image, scanOptions } from './fake-account';
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const CLUSTER = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/batch`;
 
-function options(extra: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    repositoryPatterns: ['*'],
-    excludePatterns: [],
-    externalReferences: [],
-    log: silentLog,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-    activeTaskDefinitions: false,
-    ...extra,
-  };
-}
+/** Schedules must be read: ACTIVE revisions are not counted here. */
+const options = (extra: Partial<ScanOptions> = {}) =>
+  scanOptions({ activeTaskDefinitions: false, ...extra });
 
 /** ECS with no services or tasks; task definitions by name, listed as ACTIVE too. */
 function fakeEcs(taskDefinitions: Record<string, string[]>) {
@@ -59,12 +49,6 @@ function fakeEcs(taskDefinitions: Record<string, string[]>) {
     },
   }));
   return { client, mock };
-}
-
-function emptyLambda() {
-  const client = new LambdaClient({ region: REGION, credentials });
-  mockClient(client).on(ListFunctionsCommand).resolves({ Functions: [] });
-  return client;
 }
 
 /** EventBridge with the default bus; rules come two pages deep, the ECS target on the last. */
