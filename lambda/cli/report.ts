@@ -109,7 +109,9 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
         blobSource,
         cache: new FileStore(join(options.stateDir, 'cache')),
         state: new FileStore(options.stateDir),
-        log: jsonLinesLog(io.stderr, options.verbose ? 'debug' : 'warn'),
+        // Warnings reach the reader through the digest itself; the JSON log
+        // lines on stderr are for --verbose runs (and errors).
+        log: jsonLinesLog(io.stderr, options.verbose ? 'debug' : 'error'),
         progress: options.snapshot ? undefined : progress,
         remainingTimeMs: timeBudgetMs ? () => timeBudgetMs - (Date.now() - started) : undefined,
       },
