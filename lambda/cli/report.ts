@@ -116,7 +116,11 @@ export async function runReportCommand(options: ReportCommandOptions, io: CliIo)
         remainingTimeMs: timeBudgetMs ? () => timeBudgetMs - (Date.now() - started) : undefined,
       },
     );
-    const rendered = renderDigest(digest, options.format);
+    const rendered = renderDigest(digest, options.format, {
+      topRepositories: config.notify.topRepositories,
+      from: config.notify.email?.from,
+      to: config.notify.email?.to,
+    });
     if (options.output) {
       await writeFile(options.output, rendered);
       io.stderr(`digest written to ${options.output}\n`);

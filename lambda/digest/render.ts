@@ -4,7 +4,7 @@
  * byte with the JSON.
  */
 import type { Digest } from '../model/digest';
-import { renderEmail } from './email';
+import { renderEmail, type EmailOptions } from './email';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import { renderSlackMessages } from './slack';
@@ -24,7 +24,7 @@ export type DigestFormat = (typeof DIGEST_FORMATS)[number];
 export function renderDigest(
   digest: Digest,
   format: DigestFormat,
-  options: RenderOptions = {},
+  options: RenderOptions & Pick<EmailOptions, 'from' | 'to'> = {},
 ): string {
   switch (format) {
     case 'json':

@@ -92,6 +92,26 @@ describe('the ecr-janitor command line', () => {
     expect(stderr).toContain('received -3');
   });
 
+  it('addresses the email rendering to the configured sender and recipients', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'janitor.yaml');
+    writeFileSync(
+      file,
+      'notify:\n  email:\n    from: janitor@example.com\n    to: [team@example.com]\n',
+    );
+    const { code, stdout } = cli([
+      'report',
+      '--snapshot',
+      'sample/fleet.json',
+      '--config',
+      file,
+      '--format',
+      'email',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^From: janitor@example\.com$/m);
+    expect(stdout).toMatch(/^To: team@example\.com$/m);
+  });
+
   it('refuses to apply without --yes', () => {
     const { code, stderr } = cli(['apply']);
     expect(code).toBe(2);
