@@ -24,10 +24,9 @@ import { ManifestIndex, RepositoryBlobs } from '../../lambda/analyse/accounting'
 import { sdkConfig } from '../../lambda/aws/clients';
 import { indexInUse } from '../../lambda/scan/in-use/match';
 import { scanAccount, type ScanClients, type ScanOptions } from '../../lambda/scan/scan-account';
-import { silentLog } from '../../lambda/util/log';
 import { FileStore } from '../../lambda/util/store';
 import { startMoto, type MotoServer } from '../support/moto';
-import { imageIndex, imageManifest } from './fake-account';
+import { imageIndex, imageManifest, scanOptions } from './fake-account';
 import { MEDIA_TYPES, sha256Digest } from '../../lambda/model/manifest';
 
 const REGION = 'eu-west-1';
@@ -105,15 +104,7 @@ function clients(): ScanClients {
 }
 
 function options(extra: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    repositoryPatterns: ['*'],
-    excludePatterns: [],
-    externalReferences: [],
-    manifestCache: new FileStore(cacheDir),
-    log: silentLog,
-    now: () => new Date(),
-    ...extra,
-  };
+  return scanOptions({ manifestCache: new FileStore(cacheDir), now: () => new Date(), ...extra });
 }
 
 async function push(ecr: ECRClient, repositoryName: string, body: string, tag?: string) {

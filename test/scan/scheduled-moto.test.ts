@@ -15,10 +15,9 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { MEDIA_TYPES } from '../../lambda/model/manifest';
 import { scanAccount } from '../../lambda/scan/scan-account';
 import { startMoto, type MotoServer } from '../support/moto';
-import { imageManifest, scanOptions } from './fake-account';
+// ACCOUNT is moto's default account.
+import { ACCOUNT, REGION, imageManifest, scanOptions } from './fake-account';
 
-const REGION = 'eu-west-1';
-const ACCOUNT = '123456789012'; // moto's default account
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/scheduler`;
 

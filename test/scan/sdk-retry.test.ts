@@ -5,22 +5,14 @@
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { sdkConfig } from '../../lambda/aws/clients';
-import { scanAccount, type ScanOptions } from '../../lambda/scan/scan-account';
-import { silentLog } from '../../lambda/util/log';
+import { scanAccount } from '../../lambda/scan/scan-account';
 import { startEcrServer, type EcrServer } from '../../bench/scan/server';
 import { SyntheticAccount } from '../../bench/scan/synthetic-account';
+import { scanOptions } from './fake-account';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-function options(): ScanOptions {
-  return {
-    repositoryPatterns: ['*'],
-    excludePatterns: [],
-    externalReferences: [],
-    log: silentLog,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-  };
-}
+const options = () => scanOptions();
 
 describe('scan through the SDK against a local ECR endpoint', () => {
   let server: EcrServer | undefined;
