@@ -59,10 +59,10 @@ function layerBlobSource(
   if (options.registryUrl) {
     return registryBlobSource(new RegistryClient({ baseUrl: options.registryUrl }));
   }
-  const endpoint = io.env.AWS_ENDPOINT_URL_ECR ?? io.env.AWS_ENDPOINT_URL;
-  if (endpoint) {
+  const variable = ['AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL'].find((name) => io.env[name]);
+  if (variable) {
     progress(
-      `layer analysis skipped: AWS_ENDPOINT_URL points the SDK at ${endpoint}, and layer blobs are read through the registry API, not the SDK; pass --registry-url to read them`,
+      `layer analysis skipped: ${variable} points the SDK at ${io.env[variable]}, and layer blobs are read through the registry API, not the SDK; pass --registry-url to read them`,
     );
     return undefined;
   }
